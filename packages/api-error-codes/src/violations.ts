@@ -1,0 +1,61 @@
+import type { Violation } from "./details.js";
+
+/** At most this many violations are sent; the rest are dropped (the count stays in the message). */
+export const MAX_VIOLATIONS = 100;
+
+/**
+ * Rules that make a request structurally wrong (code 3). Everything that is not structural and not
+ * `type` is a value problem (code 4).
+ */
+export const STRUCTURAL_RULES: ReadonlySet<string> = new Set([
+  "parse",
+  "media_type",
+  "size",
+  "timeout",
+  "required",
+  "additionalProperties",
+  "unevaluatedProperties",
+  "dependentRequired",
+  "dependencies",
+  "propertyNames",
+  "duplicate",
+]);
+
+/** The rules that make a value of the wrong type (code 5). */
+export const TYPE_RULES: ReadonlySet<string> = new Set(["type"]);
+
+/**
+ * The precedence rule of the contract: 3 if any violation is structural, else 5 if any is a type
+ * violation, else 4.
+ * @example
+ * codeForViolations([{ in: "body", pointer: "/a", rule: "minimum", message: "..." }]); // 4
+ */
+export function codeForViolations(violations: readonly Pick<Violation, "rule">[]): 3 | 4 | 5 {
+  let type = false;
+  for (const v of violations) {
+    if (STRUCTURAL_RULES.has(v.rule)) return 3;
+    if (TYPE_RULES.has(v.rule)) type = true;
+  }
+  return type ? 5 : 4;
+}
+
+/** Escapes one segment of an RFC 6901 JSON Pointer. */
+export function escapePointerSegment(segment: string | number): string {
+  return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/** Builds a JSON Pointer from path segments: `["items", 0, "a/b"]` -> `/items/0/a~1b`. */
+export function toPointer(path: readonly (string | number)[]): string {
+  let out = "";
+  for (const segment of path) out += `/${escapePointerSegment(segment)}`;
+  return out;
+}
+
+/** A one-line summary used as `error_message` when the caller gave none. */
+export function summarizeViolations(violations: readonly Violation[], total = violations.length): string {
+  const first = violations[0];
+  if (first === undefined) return "Request is invalid";
+  const where = first.pointer === "" ? first.in : `${first.in} ${first.pointer}`;
+  const more = total > 1 ? ` (and ${total - 1} more)` : "";
+  return `Invalid request: ${where}: ${first.message}${more}`;
+}

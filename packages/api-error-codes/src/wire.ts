@@ -1,0 +1,247 @@
+/**
+ * The wire format: a fast serializer with the contract's fixed key order, and a parser that tells
+ * whether a body received from some server conforms.
+ */
+import type { ApiError } from "./api-error.js";
+import { FIRST_CUSTOM_CODE, getCode } from "./codes.js";
+import type { ErrorBody, Violation } from "./details.js";
+
+// Characters that JSON.stringify would escape: quote, backslash, controls and (lone) surrogates.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be escaped
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A JSON string literal; skips the general-purpose encoder when nothing needs escaping. */
+function quote(value: string): string {
+  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
+/**
+ * JSON text of any value that never throws: cycles become `"[Circular]"`, BigInt becomes a decimal
+ * string, and values JSON cannot carry (functions, symbols, undefined) become `null`.
+ */
+export function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? "null";
+  } catch {
+    const ancestors: object[] = [];
+    return (
+      JSON.stringify(value, function (this: unknown, _key, v: unknown) {
+        if (typeof v === "bigint") return v.toString();
+        if (typeof v !== "object" || v === null) return v;
+        // `this` is the holder of v: drop ancestors that are no longer on the path to it.
+        while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
+        if (ancestors.includes(v)) return "[Circular]";
+        ancestors.push(v);
+        return v;
+      }) ?? "null"
+    );
+  }
+}
+
+function violationJson(v: Violation): string {
+  let out = `{"in":${quote(v.in)},"pointer":${quote(v.pointer)},"rule":${quote(v.rule)},"message":${quote(v.message)}`;
+  if (v.expected !== undefined) out += `,"expected":${safeJson(v.expected)}`;
+  return `${out}}`;
+}
+
+function detailsJson(details: unknown): string {
+  if (details === null || details === undefined) return "null";
+  const violations = (details as { violations?: unknown }).violations;
+  if (Array.isArray(violations) && Object.keys(details).length === 1) {
+    let out = '{"violations":[';
+    for (let i = 0; i < violations.length; i++) {
+      const v = violations[i] as Violation;
+      if (typeof v !== "object" || v === null || typeof v.message !== "string") return safeJson(details);
+      out += i === 0 ? violationJson(v) : `,${violationJson(v)}`;
+    }
+    return `${out}]}`;
+  }
+  return safeJson(details);
+}
+
+/**
+ * The wire body for a code, message and details, keys in contract order.
+ * @example
+ * serializeBody(10, "Resource not found", null);
+ * // '{"error_code":10,"error_message":"Resource not found","details":null}'
+ */
+export function serializeBody(code: number, message: string, details: unknown): string {
+  return `{"error_code":${code},"error_message":${quote(message)},"details":${detailsJson(details)}}`;
+}
+
+export interface SerializeOptions {
+  /**
+   * Development mode: 5xx bodies carry the real message and cause instead of the fixed text.
+   * Never enable it where clients are not trusted.
+   */
+  dev?: boolean;
+}
+
+/** The wire body of an ApiError (the same text as `JSON.stringify(err)`, faster). */
+export function serializeError(error: ApiError<number>, options: SerializeOptions = {}): string {
+  let message = error.publicMessage;
+  if (options.dev === true && error.status >= 500) message = describeCause(error);
+  return serializeBody(error.code, message, error.details);
+}
+
+function describeCause(error: ApiError<number>): string {
+  const parts = [error.message];
+  let cause: unknown = error.cause;
+  for (let depth = 0; cause !== undefined && depth < 5; depth++) {
+    parts.push(cause instanceof Error ? `${cause.name}: ${cause.message}` : safeJson(cause));
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  return parts.join(" <- caused by ");
+}
+
+/** The result of {@link parseErrorBody}. */
+export type ParsedErrorBody =
+  | { conforming: true; body: ErrorBody<number> }
+  | { conforming: false; problems: string[]; body: unknown };
+
+const KEYS = ["error_code", "error_message", "details"] as const;
+
+/**
+ * Parses a body received from the wire and checks it against the contract: valid JSON, exactly the
+ * three keys in order, a registered code (or one >= 100), a string message, `details` of the
+ * code's shape, and, when `status` is given, a status the code allows.
+ * @example
+ * const parsed = parseErrorBody(await res.text(), res.status);
+ * if (!parsed.conforming) console.warn(parsed.problems);
+ */
+export function parseErrorBody(input: unknown, status?: number): ParsedErrorBody {
+  let value: unknown = input;
+  if (typeof input === "string") {
+    try {
+      value = JSON.parse(input);
+    } catch {
+      return { conforming: false, problems: ["body is not valid JSON"], body: input };
+    }
+  }
+  const problems: string[] = [];
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { conforming: false, problems: ["body is not a JSON object"], body: value };
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  for (const key of KEYS) if (!(key in record)) problems.push(`missing key "${key}"`);
+  for (const key of keys) {
+    if (!(KEYS as readonly string[]).includes(key)) problems.push(`unexpected key "${key}"`);
+  }
+  if (problems.length === 0 && keys.some((k, i) => k !== KEYS[i])) {
+    problems.push("keys are not in the order error_code, error_message, details");
+  }
+  const code = record.error_code;
+  if (!Number.isSafeInteger(code) || (code as number) < 0) {
+    problems.push("error_code is not a non-negative integer");
+  } else {
+    const definition = getCode(code as number);
+    if (definition === undefined && (code as number) < FIRST_CUSTOM_CODE) {
+      problems.push(`error_code ${code} is reserved and not defined by the contract`);
+    }
+    if (status !== undefined) {
+      if (definition !== undefined && !definition.statuses.includes(status)) {
+        problems.push(
+          `status ${status} is not allowed for error_code ${code} (${definition.statuses.join(", ")})`,
+        );
+      } else if (status < 400 || status > 599) {
+        problems.push(`status ${status} is not an error status`);
+      }
+    }
+    if ("details" in record) problems.push(...detailsProblems(code as number, record.details));
+  }
+  if (typeof record.error_message !== "string" || record.error_message.length === 0) {
+    problems.push("error_message is not a non-empty string");
+  }
+  return problems.length === 0
+    ? { conforming: true, body: record as unknown as ErrorBody<number> }
+    : { conforming: false, problems, body: value };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+const isString = (v: unknown): v is string => typeof v === "string";
+const LOCATIONS = ["body", "query", "path", "header"];
+
+function violationsProblems(details: unknown): string[] {
+  if (!isObject(details) || !Array.isArray(details.violations)) return ["details.violations is not an array"];
+  const problems: string[] = [];
+  details.violations.forEach((v: unknown, i) => {
+    if (
+      !isObject(v) ||
+      !LOCATIONS.includes(v.in as string) ||
+      !isString(v.pointer) ||
+      !isString(v.rule) ||
+      !isString(v.message)
+    ) {
+      problems.push(`details.violations[${i}] is not {in, pointer, rule, message}`);
+    }
+  });
+  return problems;
+}
+
+/** Shape checks of DESIGN section 2 for the built-in codes; custom codes may carry any JSON. */
+function detailsProblems(code: number, details: unknown): string[] {
+  const shape = (ok: boolean, expected: string) =>
+    ok ? [] : [`details of code ${code} must be ${expected}`];
+  switch (code) {
+    case 0:
+    case 6:
+    case 7:
+      return shape(details === null, "null");
+    case 1:
+      return shape(
+        isObject(details) &&
+          isString(details.method) &&
+          Array.isArray(details.allowed) &&
+          details.allowed.every(isString),
+        '{"method", "allowed": [...]}',
+      );
+    case 2:
+      return shape(
+        isObject(details) && isString(details.method) && isString(details.path),
+        '{"method", "path"}',
+      );
+    case 3:
+    case 4:
+    case 5:
+      return violationsProblems(details);
+    case 8:
+      return shape(
+        details === null || (isObject(details) && isString(details.expired_at)),
+        'null or {"expired_at"}',
+      );
+    case 9:
+      return shape(
+        details === null || (isObject(details) && isString(details.required)),
+        'null or {"required"}',
+      );
+    case 10:
+      return shape(
+        details === null ||
+          (isObject(details) &&
+            ((isString(details.method) && isString(details.path)) ||
+              (isString(details.resource) && isString(details.id)))),
+        'null, {"method", "path"} or {"resource", "id"}',
+      );
+    case 11:
+      return shape(
+        isObject(details) &&
+          isString(details.service) &&
+          ["timeout", "unavailable", "bad_response", "circuit_open"].includes(details.reason as string),
+        '{"service", "reason"}',
+      );
+    case 12:
+      return shape(
+        isObject(details) && ["unavailable", "conflict", "failure"].includes(details.reason as string),
+        '{"reason"}',
+      );
+    default:
+      return [];
+  }
+}
+
+/** Whether a value looks like a conforming body (no status check). */
+export function isErrorBody(value: unknown): value is ErrorBody<number> {
+  return parseErrorBody(value).conforming;
+}

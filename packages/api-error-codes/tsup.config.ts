@@ -1,0 +1,26 @@
+import { defineConfig } from "tsup";
+
+/** One entry per subpath export; `test/package.test.ts` checks the built files against package.json. */
+export const entries = {
+  index: "src/index.ts",
+  fastify: "src/adapters/fastify.ts",
+  express: "src/adapters/express.ts",
+  hono: "src/adapters/hono.ts",
+  node: "src/adapters/node.ts",
+  client: "src/client/index.ts",
+  openapi: "src/openapi.ts",
+  "cli/bin": "src/cli/bin.ts",
+};
+
+export default defineConfig({
+  entry: entries,
+  format: ["esm", "cjs"],
+  dts: { entry: Object.fromEntries(Object.entries(entries).filter(([name]) => name !== "cli/bin")) },
+  target: "node20",
+  platform: "node",
+  sourcemap: true,
+  clean: true,
+  splitting: true,
+  treeshake: true,
+  external: ["fastify", "express", "hono", "ajv", "zod"],
+});
