@@ -1,1 +1,578 @@
-export {};
+/**
+ * OpenAPI 3.1 / JSON Schema 2020-12 output for the error contract, derived from the code registry:
+ * a schema and a response per code to merge into `components`, and per-operation `responses` maps.
+ * Codes registered with `registerCode` get the same treatment as the built-in ones.
+ * @example
+ * import { errorComponents, errorResponses } from "api-error-codes/openapi";
+ * const doc = {
+ *   openapi: "3.1.0",
+ *   components: { ...errorComponents() },
+ *   paths: { "/v1/orders/{id}": { get: { responses: { 200: ok, ...errorResponses([4, 6, 7, 8, 10]) } } } },
+ * };
+ */
+import { ApiError, type StatusOf } from "./api-error.js";
+import { type CodeDefinition, getCode, listCodes } from "./codes.js";
+import type { JsonValue, Violation } from "./details.js";
+import { errorResponse } from "./response.js";
+
+export { codesJson, codesMarkdownTable, codesTextTable } from "./catalog.js";
+
+/** A JSON Schema (2020-12) as plain JSON. `$ref` objects are schemas too. */
+export type JsonSchema = { [keyword: string]: JsonValue };
+
+/** An OpenAPI Reference Object. */
+export interface ReferenceObject {
+  $ref: string;
+}
+
+/** An OpenAPI Header Object. */
+export interface HeaderObject {
+  description: string;
+  required: boolean;
+  schema: JsonSchema;
+  example?: JsonValue;
+}
+
+/** An OpenAPI Example Object. */
+export interface ExampleObject {
+  summary: string;
+  value: JsonValue;
+}
+
+/** An OpenAPI Media Type Object. */
+export interface MediaTypeObject {
+  schema: JsonSchema;
+  example?: JsonValue;
+  examples?: Record<string, ExampleObject>;
+}
+
+/** An OpenAPI Response Object for an error answer. */
+export interface ResponseObject {
+  description: string;
+  headers: Record<string, HeaderObject>;
+  content: Record<string, MediaTypeObject>;
+}
+
+/** What {@link errorComponents} returns: merge it into a document's `components`. */
+export interface ErrorComponents {
+  schemas: Record<string, JsonSchema>;
+  responses: Record<string, ResponseObject>;
+}
+
+/** What {@link errorResponses} returns: merge it into an operation's `responses`. */
+export type ErrorResponses = Record<string, ResponseObject | ReferenceObject>;
+
+/** One error an operation may answer with: a code at its default status, or at a named one. */
+export type OperationError = number | { readonly code: number; readonly status?: number };
+
+export interface OpenApiOptions {
+  /**
+   * Write every schema and response in full instead of `$ref`s into `#/components/...`. Use it
+   * when the document does not carry {@link errorComponents}. Default `false`.
+   */
+  inline?: boolean;
+  /** The key under `content`. Default `"application/json"` (the wire adds `; charset=utf-8`). */
+  mediaType?: string;
+}
+
+/** Name of the generic body schema in `components.schemas`. */
+export const API_ERROR_SCHEMA_NAME = "ApiError";
+
+const REQUEST_ID_PATTERN = "^[A-Za-z0-9._:-]{1,128}$";
+const DEFAULT_MEDIA_TYPE = "application/json";
+
+function definitionOf(code: number, caller: string): CodeDefinition {
+  if (typeof code !== "number" || !Number.isSafeInteger(code)) {
+    throw new TypeError(`${caller}: code must be an integer, got ${JSON.stringify(code) ?? String(code)}`);
+  }
+  const definition = getCode(code);
+  if (definition === undefined) {
+    throw new RangeError(`${caller}: code ${code} is not registered (see registerCode)`);
+  }
+  return definition;
+}
+
+function pascalCase(name: string): string {
+  return name
+    .toLowerCase()
+    .split("_")
+    .filter((part) => part.length > 0)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join("");
+}
+
+/**
+ * The name a code's schema and response get in `components` (the same name in both sections):
+ * `Error` + code + the name in PascalCase.
+ * @example
+ * errorComponentName(10); // "Error10NotExist"
+ * errorComponentName(11); // "Error11ExternalService"
+ */
+export function errorComponentName(code: number): string {
+  const definition = definitionOf(code, "errorComponentName");
+  return `Error${definition.code}${pascalCase(definition.name)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemas. Built by functions so that every caller gets its own objects: some OpenAPI tools
+// dereference documents in place, and one shared object would then be rewritten for everybody.
+
+const nullSchema = (): JsonSchema => ({ type: "null" });
+const stringSchema = (description?: string): JsonSchema =>
+  description === undefined ? { type: "string" } : { type: "string", description };
+
+function objectSchema(properties: Record<string, JsonSchema>, optional: readonly string[] = []): JsonSchema {
+  return {
+    type: "object",
+    required: Object.keys(properties).filter((key) => !optional.includes(key)),
+    properties,
+    additionalProperties: false,
+  };
+}
+
+function violationSchema(): JsonSchema {
+  return {
+    ...objectSchema(
+      {
+        in: { enum: ["body", "query", "path", "header"] },
+        pointer: {
+          type: "string",
+          format: "json-pointer",
+          description: "RFC 6901 JSON Pointer into the body, or `/<name>` for a parameter or header.",
+        },
+        rule: stringSchema(
+          "The JSON Schema keyword that failed, or `parse`, `media_type`, `size` for transport-level problems.",
+        ),
+        message: stringSchema(),
+        expected: { description: "What the rule expected, when it can be said as JSON." },
+      },
+      ["expected"],
+    ),
+    title: "Violation",
+  };
+}
+
+function violationsSchema(): JsonSchema {
+  return objectSchema({
+    violations: {
+      type: "array",
+      maxItems: 100,
+      items: violationSchema(),
+      description: "Every broken rule, in a stable order (at most 100).",
+    },
+  });
+}
+
+const operationSchema = (): JsonSchema =>
+  objectSchema({ method: stringSchema(), path: stringSchema("The path template or the requested path.") });
+
+function builtinDetailsSchema(code: number): JsonSchema | undefined {
+  switch (code) {
+    case 0:
+    case 6:
+    case 7:
+      return nullSchema();
+    case 1:
+      return objectSchema({
+        method: stringSchema("The method that was used."),
+        allowed: { type: "array", items: { type: "string" }, description: "The methods the path allows." },
+      });
+    case 2:
+      return operationSchema();
+    case 3:
+    case 4:
+    case 5:
+      return violationsSchema();
+    case 8:
+      return { oneOf: [nullSchema(), objectSchema({ expired_at: { type: "string", format: "date-time" } })] };
+    case 9:
+      return {
+        oneOf: [
+          nullSchema(),
+          objectSchema({ required: stringSchema("The role or scope that was required.") }),
+        ],
+      };
+    case 10:
+      return {
+        oneOf: [
+          nullSchema(),
+          { ...operationSchema(), description: "No route matches the path." },
+          {
+            ...objectSchema({ resource: stringSchema(), id: stringSchema() }),
+            description: "The resource is absent or not visible to the caller.",
+          },
+        ],
+      };
+    case 11:
+      return objectSchema({
+        service: stringSchema("The upstream that failed."),
+        reason: { enum: ["timeout", "unavailable", "bad_response", "circuit_open"] },
+      });
+    case 12:
+      return objectSchema({ reason: { enum: ["unavailable", "conflict", "failure"] } });
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The JSON Schema of the wire body of any error: exactly `error_code`, `error_message` and
+ * `details` (any JSON value, `null` included).
+ * @example
+ * const ajv = new Ajv2020();
+ * ajv.validate(errorBodySchema, { error_code: 10, error_message: "Resource not found", details: null }); // true
+ */
+export const errorBodySchema: JsonSchema = genericBodySchema();
+
+function genericBodySchema(): JsonSchema {
+  return {
+    title: "ApiError",
+    description: "The body of every response with status >= 400.",
+    type: "object",
+    required: ["error_code", "error_message", "details"],
+    properties: {
+      error_code: { type: "integer", minimum: 0, description: "The error code; 0-99 are the contract's." },
+      error_message: {
+        type: "string",
+        minLength: 1,
+        description: "Human-readable text for debugging. Not meant to be parsed.",
+      },
+      details: { description: "A JSON value whose shape is fixed per code, or null." },
+    },
+    additionalProperties: false,
+  };
+}
+
+/**
+ * The JSON Schema of `details` for a code (DESIGN section 2 for the built-in codes; any JSON
+ * value for an application's own codes). Throws for a code nobody registered.
+ * @example
+ * detailsSchema(12); // { type: "object", required: ["reason"], properties: { reason: { enum: [...] } }, ... }
+ */
+export function detailsSchema(code: number): JsonSchema {
+  const definition = definitionOf(code, "detailsSchema");
+  return (
+    builtinDetailsSchema(definition.code) ?? {
+      description: "Any JSON value; its shape is defined by the application that registered the code.",
+    }
+  );
+}
+
+/**
+ * The JSON Schema of the wire body for one code: `error_code` is a `const`, `details` has the
+ * code's shape.
+ * @example
+ * codeSchema(10).properties; // { error_code: { const: 10 }, error_message: {...}, details: {...} }
+ */
+export function codeSchema(code: number): JsonSchema {
+  const definition = definitionOf(code, "codeSchema");
+  const generic = genericBodySchema();
+  return {
+    ...generic,
+    title: `${definition.code} ${definition.name}`,
+    description: definition.description,
+    properties: {
+      error_code: { const: definition.code },
+      error_message: { type: "string", minLength: 1, examples: [definition.message] },
+      details: detailsSchema(definition.code),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Examples: built with the real factories and serialized by the real code, so they cannot drift
+// from what a server sends.
+
+// Keeps the literals of each violation checked against Violation where they are written.
+const v = (violation: Violation): Violation => violation;
+
+function violationExample(code: 3 | 4 | 5, status: number): Violation[] {
+  if (code === 5) {
+    return [
+      v({ in: "query", pointer: "/offset", rule: "type", message: "must be integer", expected: "integer" }),
+    ];
+  }
+  if (code === 4) {
+    if (status === 409) {
+      return [v({ in: "body", pointer: "/email", rule: "unique", message: "is already registered" })];
+    }
+    if (status === 422) {
+      return [
+        v({
+          in: "body",
+          pointer: "/currency",
+          rule: "enum",
+          message: "must be equal to one of the allowed values",
+          expected: ["EUR", "USD"],
+        }),
+      ];
+    }
+    return [
+      v({ in: "query", pointer: "/limit", rule: "maximum", message: "must be <= 100", expected: 100 }),
+      v({ in: "query", pointer: "/offset", rule: "minimum", message: "must be >= 0", expected: 0 }),
+    ];
+  }
+  switch (status) {
+    case 408:
+      return [v({ in: "body", pointer: "", rule: "timeout", message: "body was not received in time" })];
+    case 413:
+      return [v({ in: "body", pointer: "", rule: "size", message: "must be at most 1048576 bytes" })];
+    case 415:
+      return [
+        v({
+          in: "header",
+          pointer: "/content-type",
+          rule: "media_type",
+          message: "must be application/json",
+          expected: "application/json",
+        }),
+      ];
+    case 431:
+      return [v({ in: "header", pointer: "", rule: "size", message: "headers must be at most 16384 bytes" })];
+    default:
+      return [
+        v({
+          in: "body",
+          pointer: "/quantity",
+          rule: "required",
+          message: "must have required property 'quantity'",
+        }),
+      ];
+  }
+}
+
+const EXTERNAL_REASON_BY_STATUS = { 502: "bad_response", 503: "circuit_open", 504: "timeout" } as const;
+
+/** A realistic error for a code at a status; the status must be one the code allows. */
+function exampleError(definition: CodeDefinition, status: number): ApiError<number> {
+  switch (definition.code) {
+    case 0:
+      return ApiError.unknown();
+    case 1:
+      return ApiError.notAllowed({ method: "PATCH", allowed: ["GET", "HEAD", "POST"] });
+    case 2:
+      return ApiError.notRealized({ method: "POST", path: "/v1/orders/{id}/refund" });
+    case 3:
+      return ApiError.invalidStructure(violationExample(3, status), { status: status as StatusOf<3> });
+    case 4:
+      return ApiError.invalidValue(violationExample(4, status), { status: status as StatusOf<4> });
+    case 5:
+      return ApiError.invalidType(violationExample(5, status));
+    case 6:
+      return ApiError.authNotProvided();
+    case 7:
+      return ApiError.authInvalid();
+    case 8:
+      return ApiError.authExpired("2025-06-01T12:00:00.000Z");
+    case 9:
+      return ApiError.authForbidden("admin");
+    case 10:
+      return ApiError.notExist({ resource: "order", id: "0f8fad5b-d9cb-469f-a165-70867728950e" });
+    case 11: {
+      const reason = EXTERNAL_REASON_BY_STATUS[status as keyof typeof EXTERNAL_REASON_BY_STATUS];
+      return ApiError.externalService(
+        { service: "rates", reason },
+        reason === "circuit_open" ? { retryAfter: 30 } : {},
+      );
+    }
+    case 12:
+      return status === 500
+        ? ApiError.database({ reason: "failure" })
+        : ApiError.database({ reason: "unavailable" }, { retryAfter: 5 });
+    default:
+      return new ApiError<number>(definition.code, null, { status });
+  }
+}
+
+/**
+ * The wire body a server built on this library sends for a code at a status (its default when
+ * omitted), with realistic details. Throws for an unregistered code or a status it does not allow.
+ * @example
+ * errorExample(11, 504);
+ * // { error_code: 11, error_message: "External service timed out", details: { service: "rates", reason: "timeout" } }
+ */
+export function errorExample(code: number, status?: number): JsonValue {
+  const definition = definitionOf(code, "errorExample");
+  return exampleBody(exampleError(definition, checkedStatus(definition, status, "errorExample")));
+}
+
+function exampleBody(error: ApiError<number>): JsonValue {
+  // A JSON round trip gives a plain copy, exactly as a client would parse it.
+  return JSON.parse(JSON.stringify(error.toJSON())) as JsonValue;
+}
+
+function checkedStatus(definition: CodeDefinition, status: number | undefined, caller: string): number {
+  if (status === undefined) return definition.status;
+  if (!definition.statuses.includes(status)) {
+    throw new RangeError(
+      `${caller}: status ${String(status)} is not allowed for code ${definition.code} ${definition.name} (allowed: ${definition.statuses.join(", ")})`,
+    );
+  }
+  return status;
+}
+
+function responseHeaders(status: number, samples: readonly ApiError<number>[]): Record<string, HeaderObject> {
+  const sampleHeader = (name: string): { example?: JsonValue } => {
+    for (const sample of samples) {
+      const value = errorResponse(sample).headers[name];
+      if (value !== undefined) return { example: value };
+    }
+    return {};
+  };
+  const headers: Record<string, HeaderObject> = {
+    "X-Request-Id": {
+      description:
+        "The request's own X-Request-Id when it matches the pattern, otherwise a fresh UUID. Quote it when reporting a problem.",
+      required: true,
+      schema: { type: "string", pattern: REQUEST_ID_PATTERN },
+      example: "5b0e8f4a-3c1d-4e2f-9a6b-7c8d9e0f1a2b",
+    },
+  };
+  if (status === 405) {
+    headers["Allow"] = {
+      description: "The methods the path allows.",
+      required: true,
+      schema: { type: "string" },
+      ...sampleHeader("Allow"),
+    };
+  }
+  if (status === 401) {
+    headers["WWW-Authenticate"] = {
+      description: 'The Bearer challenge (RFC 6750); `error="invalid_token"` for invalid or expired tokens.',
+      required: true,
+      schema: { type: "string" },
+      ...sampleHeader("WWW-Authenticate"),
+    };
+  }
+  if (status === 503) {
+    headers["Retry-After"] = {
+      description: "Seconds to wait before retrying, sent when the server knows a sensible delay.",
+      required: false,
+      schema: { type: "integer", minimum: 0 },
+      ...numericExample(sampleHeader("Retry-After")),
+    };
+  }
+  return headers;
+}
+
+function numericExample(found: { example?: JsonValue }): { example?: JsonValue } {
+  return typeof found.example === "string" ? { example: Number(found.example) } : {};
+}
+
+function schemaFor(definition: CodeDefinition, inline: boolean): JsonSchema {
+  return inline
+    ? codeSchema(definition.code)
+    : { $ref: `#/components/schemas/${errorComponentName(definition.code)}` };
+}
+
+function describe(definition: CodeDefinition): string {
+  return `${definition.code} ${definition.name}: ${definition.description}`;
+}
+
+function singleResponse(definition: CodeDefinition, status: number, options: OpenApiOptions): ResponseObject {
+  const sample = exampleError(definition, status);
+  return {
+    description: describe(definition),
+    headers: responseHeaders(status, [sample]),
+    content: {
+      [options.mediaType ?? DEFAULT_MEDIA_TYPE]: {
+        schema: schemaFor(definition, options.inline ?? false),
+        example: exampleBody(sample),
+      },
+    },
+  };
+}
+
+function groupResponse(
+  definitions: readonly CodeDefinition[],
+  status: number,
+  options: OpenApiOptions,
+): ResponseObject {
+  const samples = definitions.map((d) => exampleError(d, status));
+  const examples: Record<string, ExampleObject> = {};
+  definitions.forEach((d, i) => {
+    examples[errorComponentName(d.code)] = {
+      summary: `${d.code} ${d.name}`,
+      value: exampleBody(samples[i]!),
+    };
+  });
+  return {
+    description: `One of:\n\n${definitions.map((d) => `- ${describe(d)}`).join("\n")}`,
+    headers: responseHeaders(status, samples),
+    content: {
+      [options.mediaType ?? DEFAULT_MEDIA_TYPE]: {
+        schema: { oneOf: definitions.map((d) => schemaFor(d, options.inline ?? false)) },
+        examples,
+      },
+    },
+  };
+}
+
+/**
+ * Schemas and responses to merge into a document's `components`: the generic `ApiError` body
+ * schema, then per registered code a body schema and a response (both named by
+ * {@link errorComponentName}) with its description, a wire-exact example and the headers the
+ * contract mandates for its default status.
+ * @example
+ * const components = errorComponents();
+ * const doc = {
+ *   openapi: "3.1.0",
+ *   components: { schemas: { ...components.schemas, Order }, responses: components.responses },
+ * };
+ * // components.responses.Error10NotExist -> { description, headers: { "X-Request-Id": ... }, content: ... }
+ */
+export function errorComponents(options: OpenApiOptions = {}): ErrorComponents {
+  const schemas: Record<string, JsonSchema> = { [API_ERROR_SCHEMA_NAME]: genericBodySchema() };
+  const responses: Record<string, ResponseObject> = {};
+  for (const definition of listCodes()) {
+    const name = errorComponentName(definition.code);
+    schemas[name] = codeSchema(definition.code);
+    responses[name] = singleResponse(definition, definition.status, options);
+  }
+  return { schemas, responses };
+}
+
+/**
+ * The error part of an operation's `responses`, keyed by status. Codes that share a status are
+ * combined into one response (`oneOf` of their schemas, one named example per code). List a code
+ * at a status other than its default as `{ code, status }`. By default schemas and default-status
+ * responses are `$ref`s into `#/components` (see {@link errorComponents}); pass `{ inline: true }`
+ * for a self-contained result. Throws for an unregistered code or a status the code does not allow.
+ * @example
+ * const get = {
+ *   responses: {
+ *     200: { description: "The order" },
+ *     ...errorResponses([4, 6, 7, 8, 10, { code: 11, status: 504 }]),
+ *   },
+ * };
+ * // keys: "400" (4), "401" (6, 7, 8 combined), "404" ($ref to Error10NotExist), "504" (11)
+ */
+export function errorResponses(
+  codes: readonly OperationError[],
+  options: OpenApiOptions = {},
+): ErrorResponses {
+  const byStatus = new Map<number, CodeDefinition[]>();
+  for (const entry of codes) {
+    const isObject = typeof entry === "object" && entry !== null;
+    const definition = definitionOf(isObject ? entry.code : entry, "errorResponses");
+    const status = checkedStatus(definition, isObject ? entry.status : undefined, "errorResponses");
+    const group = byStatus.get(status) ?? [];
+    // Listing the same code twice at one status is harmless; it must not become two oneOf branches.
+    if (!group.includes(definition)) group.push(definition);
+    byStatus.set(status, group);
+  }
+  const inline = options.inline ?? false;
+  const out: ErrorResponses = {};
+  for (const status of [...byStatus.keys()].sort((a, b) => a - b)) {
+    const group = byStatus.get(status)!.sort((a, b) => a.code - b.code);
+    const only = group.length === 1 ? group[0] : undefined;
+    if (only !== undefined && !inline && status === only.status) {
+      out[String(status)] = { $ref: `#/components/responses/${errorComponentName(only.code)}` };
+    } else if (only !== undefined) {
+      out[String(status)] = singleResponse(only, status, options);
+    } else {
+      out[String(status)] = groupResponse(group, status, options);
+    }
+  }
+  return out;
+}

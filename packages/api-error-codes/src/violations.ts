@@ -19,6 +19,9 @@ export const STRUCTURAL_RULES: ReadonlySet<string> = new Set([
   "dependencies",
   "propertyNames",
   "duplicate",
+  // Body hardening (body.ts): nesting past the depth limit, `__proto__` / `constructor.prototype` keys.
+  "depth",
+  "forbidden_key",
 ]);
 
 /** The rules that make a value of the wrong type (code 5). */

@@ -40,12 +40,47 @@ export function safeJson(value: unknown): string {
 
 function violationJson(v: Violation): string {
   let out = `{"in":${quote(v.in)},"pointer":${quote(v.pointer)},"rule":${quote(v.rule)},"message":${quote(v.message)}`;
-  if (v.expected !== undefined) out += `,"expected":${safeJson(v.expected)}`;
+  const expected = v.expected;
+  if (expected !== undefined) {
+    out += `,"expected":${
+      typeof expected === "string"
+        ? quote(expected)
+        : typeof expected === "number" && Number.isFinite(expected)
+          ? String(expected)
+          : safeJson(expected)
+    }`;
+  }
+  return `${out}}`;
+}
+
+/**
+ * JSON of a flat object whose values are strings, finite numbers, booleans, null or string arrays:
+ * every `details` shape of the contract but violations. `undefined` for anything else.
+ */
+function flatObjectJson(value: object): string | undefined {
+  if (Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  let out = "{";
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const v = (value as Record<string, unknown>)[key];
+    let json: string;
+    if (typeof v === "string") json = quote(v);
+    else if (typeof v === "number" && Number.isFinite(v)) json = String(v);
+    else if (typeof v === "boolean" || v === null) json = String(v);
+    else if (Array.isArray(v) && v.every((item) => typeof item === "string")) {
+      json = "[";
+      for (const item of v as string[]) json += json.length === 1 ? quote(item) : `,${quote(item)}`;
+      json += "]";
+    } else if (v === undefined) continue;
+    else return undefined;
+    out += `${out.length === 1 ? "" : ","}${quote(key)}:${json}`;
+  }
   return `${out}}`;
 }
 
 function detailsJson(details: unknown): string {
   if (details === null || details === undefined) return "null";
+  if (typeof details !== "object") return safeJson(details);
   const violations = (details as { violations?: unknown }).violations;
   if (Array.isArray(violations) && Object.keys(details).length === 1) {
     let out = '{"violations":[';
@@ -56,7 +91,7 @@ function detailsJson(details: unknown): string {
     }
     return `${out}]}`;
   }
-  return safeJson(details);
+  return flatObjectJson(details) ?? safeJson(details);
 }
 
 /**
@@ -131,31 +166,39 @@ export function parseErrorBody(input: unknown, status?: number): ParsedErrorBody
   if (problems.length === 0 && keys.some((k, i) => k !== KEYS[i])) {
     problems.push("keys are not in the order error_code, error_message, details");
   }
-  const code = record.error_code;
-  if (!Number.isSafeInteger(code) || (code as number) < 0) {
-    problems.push("error_code is not a non-negative integer");
-  } else {
-    const definition = getCode(code as number);
-    if (definition === undefined && (code as number) < FIRST_CUSTOM_CODE) {
-      problems.push(`error_code ${code} is reserved and not defined by the contract`);
-    }
-    if (status !== undefined) {
-      if (definition !== undefined && !definition.statuses.includes(status)) {
-        problems.push(
-          `status ${status} is not allowed for error_code ${code} (${definition.statuses.join(", ")})`,
-        );
-      } else if (status < 400 || status > 599) {
-        problems.push(`status ${status} is not an error status`);
-      }
-    }
-    if ("details" in record) problems.push(...detailsProblems(code as number, record.details));
-  }
-  if (typeof record.error_message !== "string" || record.error_message.length === 0) {
+  if ("error_code" in record) problems.push(...codeProblems(record.error_code, record, status));
+  if (
+    "error_message" in record &&
+    (typeof record.error_message !== "string" || record.error_message.length === 0)
+  ) {
     problems.push("error_message is not a non-empty string");
   }
   return problems.length === 0
     ? { conforming: true, body: record as unknown as ErrorBody<number> }
     : { conforming: false, problems, body: value };
+}
+
+/** Problems of `error_code`, of the status it came with, and of the details shape it implies. */
+function codeProblems(code: unknown, record: Record<string, unknown>, status: number | undefined): string[] {
+  if (typeof code !== "number" || !Number.isSafeInteger(code) || code < 0) {
+    return ["error_code is not a non-negative integer"];
+  }
+  const problems: string[] = [];
+  const definition = getCode(code);
+  if (definition === undefined && code < FIRST_CUSTOM_CODE) {
+    problems.push(`error_code ${code} is reserved and not defined by the contract`);
+  }
+  if (status !== undefined) {
+    if (definition !== undefined && !definition.statuses.includes(status)) {
+      problems.push(
+        `status ${status} is not allowed for error_code ${code} (${definition.statuses.join(", ")})`,
+      );
+    } else if (status < 400 || status > 599) {
+      problems.push(`status ${status} is not an error status`);
+    }
+  }
+  if ("details" in record) problems.push(...detailsProblems(code, record.details));
+  return problems;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>

@@ -1,2 +1,15 @@
 #!/usr/bin/env node
-console.log("api-error-codes");
+import { run } from "./run.js";
+
+// No top-level await: the same entry is also built as CommonJS.
+run(process.argv.slice(2)).then(
+  (result) => {
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    process.exitCode = result.exitCode;
+  },
+  (error: unknown) => {
+    process.stderr.write(`api-error-codes: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

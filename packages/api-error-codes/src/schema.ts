@@ -1,0 +1,153 @@
+/**
+ * Request validation shared by the adapters: JSON Schema (ajv; TypeBox schemas are JSON Schema) or
+ * zod, per location, with every violation reported and the code picked by precedence.
+ *
+ * Path, query and header values arrive as strings. They are converted to the type their schema
+ * declares only when the text is an exact rendering of such a value ("3" for an integer, never
+ * "3.0", " 3" or "3abc"); anything else stays a string so that the validator reports a type
+ * violation (5) rather than a missing route (404). JSON bodies are never coerced: `"3"` for an
+ * integer is a type violation unless the application opts into ajv's `coerceTypes`.
+ */
+import { Ajv, type Options as AjvOptions, type ValidateFunction } from "ajv";
+import * as ajvFormatsModule from "ajv-formats";
+import { ApiError } from "./api-error.js";
+import type { Violation, ViolationLocation } from "./details.js";
+import { fromAjvErrors, fromZodIssues, type ZodIssueLike } from "./validation.js";
+
+/** A zod schema, recognised by shape so that zod stays an optional dependency. */
+export interface ZodLikeSchema {
+  safeParse(
+    value: unknown,
+  ): { success: true; data: unknown } | { success: false; error: { issues: ZodIssueLike[] } };
+}
+
+/** A JSON Schema object (plain, or built with TypeBox). */
+export type JsonSchemaObject = { readonly [keyword: string]: unknown };
+
+export type RequestSchema = JsonSchemaObject | ZodLikeSchema;
+
+/** Schemas of one route, per part of the request. */
+export interface RouteSchemas {
+  body?: RequestSchema;
+  query?: RequestSchema;
+  params?: RequestSchema;
+  headers?: RequestSchema;
+}
+
+/** The parts of a request to validate; values are replaced by the validated (converted) ones. */
+export interface RequestParts {
+  body?: unknown;
+  query?: Record<string, unknown>;
+  params?: Record<string, unknown>;
+  headers?: Record<string, unknown>;
+}
+
+export interface SchemaOptions {
+  /** An ajv instance of your own (plugins, keywords). Default: allErrors, no coercion, formats. */
+  ajv?: Ajv;
+  /** ajv options for the default instance. */
+  ajvOptions?: AjvOptions;
+}
+
+const LOCATIONS: readonly [keyof RouteSchemas, ViolationLocation][] = [
+  ["params", "path"],
+  ["headers", "header"],
+  ["query", "query"],
+  ["body", "body"],
+];
+
+type Check = (value: unknown) => { value: unknown; violations: Violation[] };
+
+const isZod = (schema: RequestSchema): schema is ZodLikeSchema =>
+  typeof (schema as { safeParse?: unknown }).safeParse === "function";
+
+// Under NodeNext the CJS default export of ajv-formats may arrive as the module object.
+const addFormats = ((ajvFormatsModule as { default?: unknown }).default ?? ajvFormatsModule) as (
+  ajv: Ajv,
+) => Ajv;
+
+/** The ajv instance used when the application brings none. */
+export function createAjv(options: AjvOptions = {}): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, ...options });
+  addFormats(ajv);
+  return ajv;
+}
+
+const INTEGER = /^-?(?:0|[1-9]\d*)$/;
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/** The value a parameter string stands for under the declared type, or the string itself. */
+function convertParameter(text: string, type: unknown): unknown {
+  const types = Array.isArray(type) ? type : [type];
+  if (types.includes("integer") && INTEGER.test(text) && Number.isSafeInteger(Number(text)))
+    return Number(text);
+  if (types.includes("number") && NUMBER.test(text) && Number.isFinite(Number(text))) return Number(text);
+  if (types.includes("boolean") && (text === "true" || text === "false")) return text === "true";
+  if (types.includes("null") && text === "") return null;
+  return text;
+}
+
+/** Converts each string of a parameter object by the type its property schema declares. */
+function convertParameters(schema: JsonSchemaObject, value: unknown): unknown {
+  const properties = schema.properties as Record<string, JsonSchemaObject> | undefined;
+  if (properties === undefined || typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const [name, raw] of Object.entries(out)) {
+    const property = Object.hasOwn(properties, name) ? properties[name] : undefined;
+    if (property === undefined) continue;
+    if (typeof raw === "string") out[name] = convertParameter(raw, property.type);
+    else if (Array.isArray(raw) && property.type === "array") {
+      const itemType = (property.items as JsonSchemaObject | undefined)?.type;
+      out[name] = raw.map((item) => (typeof item === "string" ? convertParameter(item, itemType) : item));
+    }
+  }
+  return out;
+}
+
+function compileCheck(ajv: Ajv, schema: RequestSchema, location: ViolationLocation): Check {
+  if (isZod(schema)) {
+    return (value) => {
+      const result = schema.safeParse(value);
+      return result.success
+        ? { value: result.data, violations: [] }
+        : { value, violations: fromZodIssues(result.error.issues, location) };
+    };
+  }
+  const validate: ValidateFunction = ajv.compile(schema);
+  const parameters = location !== "body";
+  return (value) => {
+    const input = parameters ? convertParameters(schema, value) : value;
+    return validate(input)
+      ? { value: input, violations: [] }
+      : { value: input, violations: fromAjvErrors(validate.errors ?? [], location) };
+  };
+}
+
+/** Validates the parts of a request; throws one ApiError (3/4/5) listing every violation. */
+export type RequestValidator = (parts: RequestParts) => RequestParts;
+
+/**
+ * Compiles the schemas of one route once, at registration time.
+ * @example
+ * const validate = compileRouteSchemas({ body: { type: "object", required: ["item"] } });
+ * const { body } = validate({ body: parsedJson }); // throws ApiError 3/4/5
+ */
+export function compileRouteSchemas(schemas: RouteSchemas, options: SchemaOptions = {}): RequestValidator {
+  const ajv = options.ajv ?? createAjv(options.ajvOptions);
+  const checks: [keyof RouteSchemas, Check][] = [];
+  for (const [part, location] of LOCATIONS) {
+    const schema = schemas[part];
+    if (schema !== undefined) checks.push([part, compileCheck(ajv, schema, location)]);
+  }
+  return (parts) => {
+    const out: RequestParts = { ...parts };
+    let violations: Violation[] | undefined;
+    for (const [part, check] of checks) {
+      const result = check(parts[part]);
+      if (result.violations.length > 0) (violations ??= []).push(...result.violations);
+      else (out as Record<string, unknown>)[part] = result.value;
+    }
+    if (violations !== undefined) throw ApiError.fromViolations(violations);
+    return out;
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The built package as a user gets it: every subpath export resolves through package.json for both
+ * `import` and `require`, has its type declarations, and publint finds nothing to fix.
+ * Runs against dist/, which `npm test` builds first.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { publint } from "publint";
+import { describe, expect, it } from "vitest";
+import { entries } from "../tsup.config.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+  exports: Record<string, unknown>;
+  bin: Record<string, string>;
+  dependencies?: Record<string, string>;
+};
+const subpaths = Object.keys(manifest.exports).filter((key) => key !== "./package.json");
+const require = createRequire(import.meta.url);
+
+/** Package specifiers a built file loads, following its relative chunks. */
+function bareImports(file: string, seen = new Set<string>()): string[] {
+  if (seen.has(file)) return [];
+  seen.add(file);
+  const text = readFileSync(join(root, file), "utf8");
+  const found: string[] = [];
+  for (const [, specifier] of text.matchAll(/(?:from\s*|import\(\s*|require\(\s*)["']([^"']+)["']/g)) {
+    if (specifier === undefined || specifier.startsWith("node:")) continue;
+    if (specifier.startsWith(".")) found.push(...bareImports(join(dirname(file), specifier), seen));
+    else found.push(specifier);
+  }
+  return found;
+}
+
+describe("built package", () => {
+  it("was built", () => {
+    expect(existsSync(join(root, "dist/index.js")), "run `npm run build` first").toBe(true);
+  });
+
+  it("exports one subpath per build entry", () => {
+    const fromEntries = Object.keys(entries)
+      .filter((name) => !name.startsWith("cli/"))
+      .map((name) => (name === "index" ? "." : `./${name}`));
+    expect(subpaths.sort()).toStrictEqual(fromEntries.sort());
+  });
+
+  it.each(subpaths)("%s loads with import() and require() and ships .d.ts and .d.cts", async (subpath) => {
+    const specifier = subpath === "." ? "api-error-codes" : `api-error-codes/${subpath.slice(2)}`;
+    const esm = (await import(specifier)) as Record<string, unknown>;
+    const cjs = require(specifier) as Record<string, unknown>;
+    expect(Object.keys(cjs).sort()).toStrictEqual(
+      Object.keys(esm)
+        .filter((k) => k !== "default")
+        .sort(),
+    );
+    const conditions = manifest.exports[subpath] as Record<string, { types: string; default: string }>;
+    for (const condition of ["import", "require"]) {
+      const target = conditions[condition]!;
+      expect(Object.keys(target)[0], "types must come first").toBe("types");
+      expect(existsSync(join(root, target.types))).toBe(true);
+      expect(existsSync(join(root, target.default))).toBe(true);
+    }
+  });
+
+  it("gives the same core to ESM and CJS users", async () => {
+    // A variable specifier keeps type-checking independent of whether dist/ exists yet.
+    const name: string = "api-error-codes";
+    const esm = (await import(name)) as typeof import("../src/index.js");
+    const cjs = require(name) as typeof esm;
+    const error = cjs.ApiError.notExist();
+    expect(esm.isApiError(error, 10)).toBe(true);
+    expect(esm.serializeError(error)).toBe(cjs.serializeError(error));
+  });
+
+  it("pulls in no dependency from the core entry, and only ajv where schemas are compiled", () => {
+    expect(Object.keys(manifest.dependencies ?? {}).sort()).toStrictEqual(["ajv", "ajv-formats"]);
+    expect(bareImports("dist/index.js")).toStrictEqual([]);
+    expect(bareImports("dist/index.cjs")).toStrictEqual([]);
+  });
+
+  it("has an executable bin", () => {
+    const bin = join(root, manifest.bin["api-error-codes"]!);
+    expect(readFileSync(bin, "utf8").startsWith("#!/usr/bin/env node")).toBe(true);
+  });
+
+  it("passes publint", async () => {
+    const { messages } = await publint({ pkgDir: root, level: "warning", strict: true });
+    expect(messages).toStrictEqual([]);
+  });
+});
