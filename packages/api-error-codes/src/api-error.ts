@@ -120,11 +120,10 @@ export class ApiError<C extends number = KnownCode> extends Error {
 
   /** `instanceof ApiError` holds for errors from another copy of the package or another realm too. */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    // Subclasses keep the ordinary prototype check: only the base class is matched by brand.
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the left of instanceof
-    const target: unknown = this;
-    if (target === ApiError) return isApiError(value);
-    return Function.prototype[Symbol.hasInstance].call(target, value);
+    // `this` is the class on the right of instanceof: subclasses keep the ordinary prototype check,
+    // only the base class matches by brand. (biome's noThisInStatic would rewrite this, so it is off.)
+    if (this === ApiError) return isApiError(value);
+    return Function.prototype[Symbol.hasInstance].call(this, value);
   }
 
   /** 500 / 0. The message is logged, never sent. */

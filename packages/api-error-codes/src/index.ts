@@ -5,6 +5,27 @@
  * throw ApiError.notExist({ resource: "order", id });
  */
 export { ApiError, type ApiErrorOptions, isApiError, type StatusOf } from "./api-error.js";
+export {
+  type AuthenticateOptions,
+  authenticate,
+  type ExtractTokenOptions,
+  extractToken,
+  type Principal,
+  type PrincipalFields,
+  type RequestHeaders,
+  requireRole,
+  requireScope,
+  type TokenLookup,
+} from "./auth.js";
+export {
+  checkContentLength,
+  checkContentType,
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_MAX_DEPTH,
+  type JsonBodyOptions,
+  parseJsonBody,
+  requestHasBody,
+} from "./body.js";
 export { type ClassifyContext, classify } from "./classify.js";
 export {
   BUILTIN_CODES,
@@ -20,6 +41,8 @@ export {
   listCodes,
   registerCode,
 } from "./codes.js";
+// Types only: the Contract class lives with the adapters, so that importing the core loads no ajv.
+export type { ContractOptions, ErrorContext, ErrorLogger, PreparedRoute, RouteContract } from "./contract.js";
 export type {
   DatabaseDetails,
   DatabaseReason,
@@ -37,6 +60,7 @@ export type {
   ViolationDetails,
   ViolationLocation,
 } from "./details.js";
+export { parseQuery } from "./query.js";
 export {
   type ErrorResponse,
   type ErrorResponseOptions,
@@ -44,7 +68,24 @@ export {
   JSON_CONTENT_TYPE,
   requestId,
 } from "./response.js";
-export { fromAjvErrors, fromZodIssues } from "./validation.js";
+export {
+  type AddRouteOptions,
+  createRouteTable,
+  notRealized,
+  type OpenApiDocumentLike,
+  type RouteResolution,
+  RouteTable,
+  type RouteTableOptions,
+  toOpenApiTemplate,
+} from "./routes.js";
+export type { RequestParts, RequestSchema, RouteSchemas } from "./schema.js";
+export {
+  type AjvErrorLike,
+  type FromZodOptions,
+  fromAjvErrors,
+  fromZodIssues,
+  type ZodIssueLike,
+} from "./validation.js";
 export { codeForViolations, MAX_VIOLATIONS, toPointer } from "./violations.js";
 export {
   isErrorBody,

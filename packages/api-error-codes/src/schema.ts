@@ -58,6 +58,11 @@ const LOCATIONS: readonly [keyof RouteSchemas, ViolationLocation][] = [
 
 type Check = (value: unknown) => { value: unknown; violations: Violation[] };
 
+const MISSING_BODY: ReturnType<Check> = {
+  value: undefined,
+  violations: [{ in: "body", pointer: "", rule: "required", message: "Request body is required" }],
+};
+
 const isZod = (schema: RequestSchema): schema is ZodLikeSchema =>
   typeof (schema as { safeParse?: unknown }).safeParse === "function";
 
@@ -110,7 +115,7 @@ function compileCheck(ajv: Ajv, schema: RequestSchema, location: ViolationLocati
       const result = schema.safeParse(value);
       return result.success
         ? { value: result.data, violations: [] }
-        : { value, violations: fromZodIssues(result.error.issues, location) };
+        : { value, violations: fromZodIssues(result.error.issues, location, { input: value }) };
     };
   }
   const validate: ValidateFunction = ajv.compile(schema);
@@ -137,7 +142,13 @@ export function compileRouteSchemas(schemas: RouteSchemas, options: SchemaOption
   const checks: [keyof RouteSchemas, Check][] = [];
   for (const [part, location] of LOCATIONS) {
     const schema = schemas[part];
-    if (schema !== undefined) checks.push([part, compileCheck(ajv, schema, location)]);
+    if (schema === undefined) continue;
+    const check = compileCheck(ajv, schema, location);
+    // A route with a body schema needs a body: its absence is structural (3), not a type problem.
+    checks.push([
+      part,
+      part !== "body" ? check : (value) => (value === undefined ? MISSING_BODY : check(value)),
+    ]);
   }
   return (parts) => {
     const out: RequestParts = { ...parts };

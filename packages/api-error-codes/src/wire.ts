@@ -23,19 +23,28 @@ export function safeJson(value: unknown): string {
   try {
     return JSON.stringify(value) ?? "null";
   } catch {
-    const ancestors: object[] = [];
-    return (
-      JSON.stringify(value, function (this: unknown, _key, v: unknown) {
-        if (typeof v === "bigint") return v.toString();
-        if (typeof v !== "object" || v === null) return v;
-        // `this` is the holder of v: drop ancestors that are no longer on the path to it.
-        while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
-        if (ancestors.includes(v)) return "[Circular]";
-        ancestors.push(v);
-        return v;
-      }) ?? "null"
-    );
+    // Cycles and BigInt are repaired below; a getter or Proxy that throws leaves only null.
+    try {
+      return stringifyRepaired(value);
+    } catch {
+      return "null";
+    }
   }
+}
+
+function stringifyRepaired(value: unknown): string {
+  const ancestors: object[] = [];
+  return (
+    JSON.stringify(value, function (this: unknown, _key, v: unknown) {
+      if (typeof v === "bigint") return v.toString();
+      if (typeof v !== "object" || v === null) return v;
+      // `this` is the holder of v: drop ancestors that are no longer on the path to it.
+      while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
+      if (ancestors.includes(v)) return "[Circular]";
+      ancestors.push(v);
+      return v;
+    }) ?? "null"
+  );
 }
 
 function violationJson(v: Violation): string {
@@ -123,8 +132,14 @@ function describeCause(error: ApiError<number>): string {
   const parts = [error.message];
   let cause: unknown = error.cause;
   for (let depth = 0; cause !== undefined && depth < 5; depth++) {
-    parts.push(cause instanceof Error ? `${cause.name}: ${cause.message}` : safeJson(cause));
-    cause = cause instanceof Error ? cause.cause : undefined;
+    try {
+      parts.push(cause instanceof Error ? `${cause.name}: ${cause.message}` : safeJson(cause));
+      cause = cause instanceof Error ? cause.cause : undefined;
+    } catch {
+      // A cause whose getters throw (a hostile Proxy) ends the chain rather than the response.
+      parts.push("(unreadable cause)");
+      break;
+    }
   }
   return parts.join(" <- caused by ");
 }

@@ -28,7 +28,8 @@ function bundle(format: "iife" | "esm"): string {
 type Library = typeof import("../src/index.js");
 
 describe("across node:vm realms", () => {
-  const context = createContext({});
+  // A bare realm has no host APIs; lend it the two the library reaches for at load time.
+  const context = createContext({ TextDecoder, TextEncoder });
   runInContext(bundle("iife"), context);
   const foreign = (context as { apiErrorCodes: Library }).apiErrorCodes;
   const error = runInContext(

@@ -61,6 +61,31 @@ describe("safeJson", () => {
     expect(safeJson({ a: shared, b: shared, c: 2n })).toBe('{"a":{"x":1},"b":{"x":1},"c":"2"}');
   });
 
+  it("survives causes and details whose getters throw", () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error("trap");
+        },
+        ownKeys() {
+          throw new Error("trap");
+        },
+      },
+    );
+    expect(safeJson(hostile)).toBe("null");
+    const throwingMessage = new Error("x");
+    Object.defineProperty(throwingMessage, "message", {
+      get() {
+        throw new Error("trap");
+      },
+    });
+    for (const cause of [hostile, throwingMessage]) {
+      const error = ApiError.unknown({ message: "outer", cause });
+      expect(JSON.parse(serializeError(error, { dev: true })).error_message).toMatch(/^outer <- caused by /);
+    }
+  });
+
   it("lets an ApiError with hostile details still serialize", () => {
     const details: Record<string, unknown> = { n: 2n };
     details.loop = details;

@@ -1,0 +1,424 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import express, { type NextFunction, type Request, type Response } from "express";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp as buildExample } from "../../examples/express.js";
+import { apiErrorCodes, type ExpressApiOptions, protectServer } from "../../src/adapters/express.js";
+import type { ErrorLogger } from "../../src/contract.js";
+import { ApiError, parseErrorBody } from "../../src/index.js";
+import { lookup, openapi, routes } from "./app.js";
+import { type Answer, check, overHttp, type Send } from "./harness.js";
+import { rawRequest } from "./raw-socket-express.js";
+import { type Scenario, scenarios } from "./scenarios.js";
+
+/** The shared application of app.ts on Express. */
+function buildScenarioApp(options: ExpressApiOptions = {}) {
+  const app = express();
+  const api = apiErrorCodes(app, { auth: { lookup }, openapi, logger: false, ...options });
+  for (const route of routes) {
+    const method = route.method.toLowerCase() as "get" | "post" | "put" | "delete" | "patch";
+    app[method](route.path, api.route(route.contract), async (req: Request, res: Response) => {
+      const answer = await route.handler(api.context(req));
+      if (answer.headers !== undefined) res.set(answer.headers);
+      res.status(answer.status);
+      if (answer.body === undefined) res.end();
+      else res.json(answer.body);
+    });
+  }
+  return { app, api };
+}
+
+interface Running {
+  server: Server;
+  send: Send;
+  port: number;
+}
+
+/** `protectServer(app.listen(0))`, or `app.listen(0)` alone to see what the adapter does by itself. */
+async function start(app: express.Express, protect = true): Promise<Running> {
+  const listening = app.listen(0, "127.0.0.1");
+  const server = protect ? protectServer(listening) : listening;
+  await new Promise<void>((resolve) => server.once("listening", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return { server, port, send: overHttp(port) };
+}
+
+const stop = (running: Running) =>
+  new Promise<void>((resolve) => {
+    running.server.closeAllConnections();
+    running.server.close(() => resolve());
+  });
+
+const request = (method: string, path: string, extra: Partial<Scenario> = {}): Scenario => ({
+  name: `${method} ${path}`,
+  method,
+  path,
+  expect: { status: 0 },
+  ...extra,
+});
+
+/** Every answer seen by these tests, to prove Express's HTML pages never come out. */
+const seen: Answer[] = [];
+const recording =
+  (send: Send): Send =>
+  async (scenario) => {
+    const answer = await send(scenario);
+    seen.push(answer);
+    return answer;
+  };
+
+function expectError(answer: Answer, status: number, code: number): ReturnType<typeof parseErrorBody> {
+  expect(answer.status, answer.text).toBe(status);
+  expect(answer.headers["content-type"]).toBe("application/json; charset=utf-8");
+  expect(answer.headers["x-request-id"]).toBeTruthy();
+  const parsed = parseErrorBody(answer.text, answer.status);
+  expect(parsed.conforming ? [] : parsed.problems).toStrictEqual([]);
+  expect(parsed.body).toMatchObject({ error_code: code });
+  return parsed;
+}
+
+describe("express adapter: shared scenarios", () => {
+  let running: Running;
+  beforeAll(async () => {
+    running = await start(buildScenarioApp().app);
+  });
+  afterAll(() => stop(running));
+
+  it.each(scenarios.map((s) => [s.name, s] as const))("%s", async (_name, scenario) => {
+    check(scenario, await recording(running.send)(scenario));
+  });
+});
+
+describe("express adapter: Express's own error paths end in the contract", () => {
+  let running: Running;
+  let send: Send;
+  const fakeAuth = (_req: Request, _res: Response, next: NextFunction) =>
+    next(Object.assign(new Error("Unauthorized"), { status: 401, statusCode: 401, expose: true }));
+
+  beforeAll(async () => {
+    const app = express();
+    const api = apiErrorCodes(app, { logger: false });
+    app.get("/next-error", (_req, _res, next) => next(new Error("db password=hunter2")));
+    app.get("/guarded", fakeAuth, (_req, res) => res.json({ ok: true }));
+    app.get("/sync-throw", () => {
+      throw new Error("sync /srv/app.js:1");
+    });
+    app.get("/rejects", async () => {
+      await Promise.resolve();
+      throw new Error("async /srv/app.js:2");
+    });
+    app.get("/api-error", (_req, _res, next) => next(ApiError.authForbidden("admin")));
+    app.get("/falls-through", (_req, _res, next) => next());
+    app.get("/plain", (_req, res) => res.json({ plain: true }));
+    const v2 = express.Router();
+    v2.get(
+      "/things/:id",
+      api.route({ schema: { params: { type: "object", properties: { id: { type: "integer" } } } } }),
+      (req, res) => res.json(api.context(req).params),
+    );
+    app.use("/v2", v2);
+    running = await start(app);
+    send = recording(running.send);
+    // Added after the server started answering: the table must still learn about it.
+    await send(request("GET", "/plain"));
+    app.get("/late", (_req, res) => res.json({ late: true }));
+  });
+  afterAll(() => stop(running));
+
+  it("next(err) with a plain Error is 500 / 0 without the message", async () => {
+    const answer = await send(request("GET", "/next-error"));
+    expectError(answer, 500, 0);
+    expect(answer.text).not.toContain("hunter2");
+  });
+
+  it("next(httpError 401) from another middleware is 401 / 6", async () => {
+    const answer = await send(request("GET", "/guarded"));
+    expectError(answer, 401, 6);
+    expect(answer.headers["www-authenticate"]).toBe("Bearer");
+  });
+
+  it("a synchronous throw in a handler is 500 / 0", async () => {
+    expectError(await send(request("GET", "/sync-throw")), 500, 0);
+  });
+
+  it("a rejected promise in a handler is 500 / 0", async () => {
+    expectError(await send(request("GET", "/rejects")), 500, 0);
+  });
+
+  it("an ApiError passed to next() keeps its code", async () => {
+    const parsed = expectError(await send(request("GET", "/api-error")), 403, 9);
+    expect(parsed.body).toMatchObject({ details: { required: "admin" } });
+  });
+
+  it("a matched route whose handlers all call next() is 404 / 10", async () => {
+    const parsed = expectError(await send(request("GET", "/falls-through?x=1")), 404, 10);
+    expect(parsed.body).toMatchObject({ details: { method: "GET", path: "/falls-through" } });
+  });
+
+  it("routes without api.route() count for 405 and OPTIONS", async () => {
+    const answer = await send(request("PATCH", "/plain"));
+    expectError(answer, 405, 1);
+    expect(answer.headers.allow).toBe("GET, HEAD, OPTIONS");
+    const options = await send(request("OPTIONS", "/plain"));
+    expect(options.status).toBe(204);
+    expect(options.headers.allow).toBe("GET, HEAD, OPTIONS");
+  });
+
+  it("a route added after the first request is known", async () => {
+    const answer = await send(request("GET", "/late"));
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toStrictEqual({ late: true });
+  });
+
+  it("routes of a mounted express.Router() are in the table and validated", async () => {
+    const ok = await send(request("GET", "/v2/things/12"));
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.text)).toStrictEqual({ id: 12 });
+    expectError(await send(request("GET", "/v2/things/abc")), 400, 5);
+    expectError(await send(request("DELETE", "/v2/things/1")), 405, 1);
+    expectError(await send(request("GET", "/v2/nothing")), 404, 10);
+  });
+
+  it("a success carries X-Request-Id too", async () => {
+    const answer = await send(request("GET", "/plain", { headers: { "x-request-id": "abc-1" } }));
+    expect(answer.status).toBe(200);
+    expect(answer.headers["x-request-id"]).toBe("abc-1");
+  });
+});
+
+describe("express adapter: express.json() placed before the routes", () => {
+  let running: Running;
+  let send: Send;
+  const Body = {
+    type: "object",
+    required: ["name"],
+    additionalProperties: false,
+    properties: { name: { type: "string", minLength: 2 } },
+  } as const;
+
+  beforeAll(async () => {
+    const app = express();
+    const api = apiErrorCodes(app, { logger: false });
+    app.use(express.json({ limit: "1kb" }));
+    app.post("/echo", api.route({ schema: { body: Body } }), (req, res) =>
+      res.status(201).json(api.context(req).body),
+    );
+    running = await start(app);
+    send = recording(running.send);
+  });
+  afterAll(() => stop(running));
+
+  const post = (body: string, headers: Record<string, string> = { "content-type": "application/json" }) =>
+    send(request("POST", "/echo", { headers, body }));
+
+  it("malformed JSON is 400 / 3, never HTML", async () => {
+    const parsed = expectError(await post("{not json"), 400, 3);
+    expect(parsed.body).toMatchObject({ details: { violations: [{ in: "body", rule: "parse" }] } });
+  });
+
+  it("a body over express.json()'s limit is 413 / 3", async () => {
+    expectError(await post(JSON.stringify({ name: "x".repeat(2000) })), 413, 3);
+  });
+
+  it("the parsed value is still validated by the route's schema", async () => {
+    const ok = await post(JSON.stringify({ name: "pear" }));
+    expect(ok.status).toBe(201);
+    expect(JSON.parse(ok.text)).toStrictEqual({ name: "pear" });
+    expectError(await post(JSON.stringify({ name: "p" })), 400, 4);
+    expectError(await post(JSON.stringify({ name: 5 })), 400, 5);
+  });
+
+  it("the parsed value is re-checked by the hardened parser (__proto__, depth, NUL)", async () => {
+    expectError(await post('{"name":"pear","__proto__":{"admin":true}}'), 400, 3);
+    expectError(await post(`{"name":${"[".repeat(100)}${"]".repeat(100)}}`), 400, 3);
+    expectError(await post('{"name":"pe\\u0000ar"}'), 400, 4);
+  });
+
+  it("415 is still decided by the contract for bodies express.json() skipped", async () => {
+    expectError(await post("name=pear", { "content-type": "text/plain" }), 415, 3);
+  });
+});
+
+describe("express adapter: log entries", () => {
+  const entries: { level: "info" | "error"; entry: Record<string, unknown>; message: string }[] = [];
+  const logger: ErrorLogger = {
+    info: (entry, message) =>
+      entries.push({ level: "info", entry: entry as Record<string, unknown>, message }),
+    error: (entry, message) =>
+      entries.push({ level: "error", entry: entry as Record<string, unknown>, message }),
+  };
+  let running: Running;
+
+  beforeAll(async () => {
+    running = await start(buildScenarioApp({ logger }).app);
+  });
+  afterAll(() => stop(running));
+
+  it("a 5xx is logged once at error level with request id, code, status and the cause's stack", async () => {
+    entries.length = 0;
+    const answer = await running.send(request("GET", "/boom", { headers: { "x-request-id": "log-5xx" } }));
+    expect(answer.status).toBe(500);
+    expect(entries).toHaveLength(1);
+    const [first] = entries;
+    expect(first?.level).toBe("error");
+    expect(first?.entry).toMatchObject({
+      request_id: "log-5xx",
+      method: "GET",
+      path: "/boom",
+      code: 0,
+      status: 500,
+    });
+    const cause = first?.entry.err as { message: string; stack?: string };
+    expect(cause.message).toContain("hunter2");
+    expect(cause.stack).toMatch(/\bat /);
+  });
+
+  it("a 4xx is logged once at info level without a stack", async () => {
+    entries.length = 0;
+    const answer = await running.send(
+      request("GET", "/items?limit=abc", { headers: { "x-request-id": "log-4xx" } }),
+    );
+    expect(answer.status).toBe(400);
+    expect(entries).toHaveLength(1);
+    const [first] = entries;
+    expect(first?.level).toBe("info");
+    expect(first?.entry).toMatchObject({ request_id: "log-4xx", path: "/items", code: 5, status: 400 });
+    expect(JSON.stringify(first?.entry)).not.toContain("stack");
+  });
+
+  it("the route table's own answers (404) are logged too", async () => {
+    entries.length = 0;
+    await running.send(request("GET", "/nope"));
+    expect(entries.map((e) => [e.level, e.entry.code, e.entry.status])).toStrictEqual([["info", 10, 404]]);
+  });
+});
+
+describe("express adapter: malformed HTTP on protectServer(app.listen())", () => {
+  let running: Running;
+  beforeAll(async () => {
+    running = await start(buildScenarioApp().app);
+  });
+  afterAll(() => stop(running));
+
+  const cases: [string, string, number][] = [
+    [
+      "Content-Length with Transfer-Encoding (smuggling)",
+      "GET /items HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
+      400,
+    ],
+    ["a garbage request line", "HELLO\r\n\r\n", 400],
+    ["a lowercase method", "get /items HTTP/1.1\r\nHost: x\r\n\r\n", 400],
+    [
+      "a header block over 16 KiB",
+      `GET /items HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(17 * 1024)}\r\n\r\n`,
+      431,
+    ],
+  ];
+
+  it.each(cases)("%s", async (_name, bytes, status) => {
+    const answer = await rawRequest(running.port, bytes);
+    expect(answer.status).toBe(status);
+    expect(answer.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(answer.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    const parsed = parseErrorBody(answer.body, answer.status);
+    expect(parsed.conforming ? [] : parsed.problems).toStrictEqual([]);
+    expect(parsed.body).toMatchObject({ error_code: 3 });
+  });
+});
+
+describe("express adapter: setup", () => {
+  it("app.listen() alone answers malformed HTTP with the contract", async () => {
+    const running = await start(buildScenarioApp().app, false);
+    try {
+      const answer = await rawRequest(running.port, "HELLO\r\n\r\n");
+      expect(answer.status).toBe(400);
+      expect(answer.headers["content-type"]).toBe("application/json; charset=utf-8");
+    } finally {
+      await stop(running);
+    }
+  });
+
+  it("a route path the table cannot hold fails at sync, naming the route", () => {
+    const app = express();
+    const api = apiErrorCodes(app, { logger: false });
+    app.get("/files/*path", (_req, res) => res.end());
+    expect(() => api.sync()).toThrow(/GET \/files\/\*path/);
+  });
+
+  it("misplaced api.route() and mounted express apps fail at sync", () => {
+    const app = express();
+    const api = apiErrorCodes(app, { logger: false });
+    app.use(api.route({}));
+    expect(() => api.sync()).toThrow(/not app.use/);
+    const other = express();
+    const api2 = apiErrorCodes(other, { logger: false });
+    other.use("/sub", express());
+    expect(() => api2.sync()).toThrow(/express.Router/);
+  });
+
+  it("an app is adapted once", () => {
+    const app = express();
+    apiErrorCodes(app, { logger: false });
+    expect(() => apiErrorCodes(app)).toThrow(/already adapted/);
+  });
+
+  it("an adapted app mounted in a plain one keeps the contract under its mount path", async () => {
+    const parent = express();
+    const child = express();
+    apiErrorCodes(child, { logger: false });
+    child.get("/x", (_req, res) => res.json({ x: 1 }));
+    parent.use("/child", child);
+    const running = await start(parent);
+    try {
+      const send = recording(running.send);
+      expect((await send(request("GET", "/child/x"))).status).toBe(200);
+      expectError(await send(request("GET", "/child/nope")), 404, 10);
+      expectError(await send(request("POST", "/child/x")), 405, 1);
+    } finally {
+      await stop(running);
+    }
+  });
+});
+
+describe("express adapter: the quickstart example", () => {
+  let running: Running;
+  let send: Send;
+  beforeAll(async () => {
+    running = await start(buildExample().app);
+    send = recording(running.send);
+  });
+  afterAll(() => stop(running));
+
+  it("answers a success, 404, 405 and a validation error", async () => {
+    const created = await send(
+      request("POST", "/orders", {
+        headers: { "content-type": "application/json", authorization: "Bearer demo-token" },
+        body: JSON.stringify({ item: "pear", quantity: 2 }),
+      }),
+    );
+    expect(created.status).toBe(201);
+    expect(JSON.parse(created.text)).toMatchObject({ item: "pear", quantity: 2, owner: "u-demo" });
+    const found = await send(request("GET", `/orders/${(JSON.parse(created.text) as { id: number }).id}`));
+    expect(found.status).toBe(200);
+    expectError(await send(request("GET", "/orders/999")), 404, 10);
+    expectError(await send(request("GET", "/nowhere")), 404, 10);
+    expectError(await send(request("PATCH", "/orders")), 405, 1);
+    expectError(
+      await send(
+        request("POST", "/orders", {
+          headers: { "content-type": "application/json", authorization: "Bearer demo-token" },
+          body: JSON.stringify({ item: "pear", quantity: 0 }),
+        }),
+      ),
+      400,
+      4,
+    );
+  });
+});
+
+describe("express adapter: never HTML", () => {
+  it("no answer in this file was text/html", () => {
+    expect(seen.length).toBeGreaterThan(100);
+    for (const answer of seen) expect(answer.headers["content-type"] ?? "").not.toMatch(/html/);
+  });
+});
