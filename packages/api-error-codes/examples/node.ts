@@ -1,6 +1,7 @@
 // Quickstart: plain node:http with the contract. Run: node --import tsx examples/node.ts
-import { createApi, reply } from "api-error-codes/node";
+
 import { ApiError } from "api-error-codes";
+import { createApi, reply } from "api-error-codes/node";
 
 const Order = {
   type: "object",
@@ -18,11 +19,15 @@ export function buildApi() {
       orders.set(order.id, order);
       return reply(201, order, { Location: `/orders/${order.id}` });
     })
-    .get("/orders/:id", { schema: { params: { type: "object", properties: { id: { type: "integer" } } } } }, ({ params }) => {
-      const order = orders.get(params.id as number);
-      if (order === undefined) throw ApiError.notExist({ resource: "order", id: String(params.id) });
-      return order;
-    });
+    .get(
+      "/orders/:id",
+      { schema: { params: { type: "object", properties: { id: { type: "integer" } } } } },
+      ({ params }) => {
+        const order = orders.get(params.id as number);
+        if (order === undefined) throw ApiError.notExist({ resource: "order", id: String(params.id) });
+        return order;
+      },
+    );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -152,13 +152,13 @@ export function compileRouteSchemas(schemas: RouteSchemas, options: SchemaOption
   }
   return (parts) => {
     const out: RequestParts = { ...parts };
-    let violations: Violation[] | undefined;
+    const violations: Violation[] = [];
     for (const [part, check] of checks) {
       const result = check(parts[part]);
-      if (result.violations.length > 0) (violations ??= []).push(...result.violations);
+      if (result.violations.length > 0) violations.push(...result.violations);
       else (out as Record<string, unknown>)[part] = result.value;
     }
-    if (violations !== undefined) throw ApiError.fromViolations(violations);
+    if (violations.length > 0) throw ApiError.fromViolations(violations);
     return out;
   };
 }

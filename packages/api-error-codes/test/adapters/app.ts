@@ -87,7 +87,10 @@ export const routes: SpecRoute[] = [
     method: "GET",
     path: "/items",
     contract: { schema: { query: ListQuery } },
-    handler: ({ query }) => ({ status: 200, body: { items: [], limit: query.limit ?? 10, offset: query.offset ?? 0 } }),
+    handler: ({ query }) => ({
+      status: 200,
+      body: { items: [], limit: query.limit ?? 10, offset: query.offset ?? 0 },
+    }),
   },
   {
     method: "POST",
@@ -171,9 +174,12 @@ export const routes: SpecRoute[] = [
     path: "/items/:id",
     contract: { auth: true, schema: { params: IdParams } },
     handler: () => {
-      throw ApiError.invalidValue([{ in: "body", pointer: "/name", rule: "unique", message: "name is taken" }], {
-        status: 409,
-      });
+      throw ApiError.invalidValue(
+        [{ in: "body", pointer: "/name", rule: "unique", message: "name is taken" }],
+        {
+          status: 409,
+        },
+      );
     },
   },
 ];

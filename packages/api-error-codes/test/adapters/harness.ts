@@ -21,22 +21,26 @@ export type Send = (scenario: Scenario) => Promise<Answer>;
 export function overHttp(port: number): Send {
   return (scenario) =>
     new Promise((resolve, reject) => {
-      const req = httpRequest({ host: "127.0.0.1", port, method: scenario.method, path: scenario.path, agent: false }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const headers: Record<string, string> = {};
-          for (const [name, value] of Object.entries(res.headersDistinct)) {
-            if (value !== undefined) headers[name] = value.join(", ");
-          }
-          resolve({ status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString("utf8") });
-        });
-        res.on("error", reject);
-      });
+      const req = httpRequest(
+        { host: "127.0.0.1", port, method: scenario.method, path: scenario.path, agent: false },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => {
+            const headers: Record<string, string> = {};
+            for (const [name, value] of Object.entries(res.headersDistinct)) {
+              if (value !== undefined) headers[name] = value.join(", ");
+            }
+            resolve({ status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString("utf8") });
+          });
+          res.on("error", reject);
+        },
+      );
       req.on("error", reject);
       for (const [name, value] of Object.entries(scenario.headers ?? {})) req.setHeader(name, value);
       if (scenario.body !== undefined) {
-        if (scenario.headers?.["content-length"] === undefined) req.setHeader("content-length", Buffer.byteLength(scenario.body));
+        if (scenario.headers?.["content-length"] === undefined)
+          req.setHeader("content-length", Buffer.byteLength(scenario.body));
         req.end(scenario.body);
       } else req.end();
     });
@@ -66,7 +70,9 @@ export function check(scenario: Scenario, answer: Answer): void {
     if (scenario.method !== "HEAD") {
       const parsed = parseErrorBody(answer.text, answer.status);
       expect(parsed.conforming ? [] : parsed.problems, context).toStrictEqual([]);
-      expect(answer.text, "stack traces and paths never leak").not.toMatch(/hunter2|\/srv\/|\bat \S+ \(|node_modules|\.[cm]?[jt]s:\d+/);
+      expect(answer.text, "stack traces and paths never leak").not.toMatch(
+        /hunter2|\/srv\/|\bat \S+ \(|node_modules|\.[cm]?[jt]s:\d+/,
+      );
     }
   }
 }

@@ -5,15 +5,17 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApi } from "../../examples/node.js";
 import { createApi } from "../../src/adapters/node.js";
 import { parseErrorBody } from "../../src/index.js";
-import { buildApi } from "../../examples/node.js";
 import { MALFORMED, rawRequest } from "./raw-socket.js";
 
 const entries: { level: string; entry: Record<string, unknown>; message: string }[] = [];
 const logger = {
-  info: (entry: object, message: string) => entries.push({ level: "info", entry: entry as Record<string, unknown>, message }),
-  error: (entry: object, message: string) => entries.push({ level: "error", entry: entry as Record<string, unknown>, message }),
+  info: (entry: object, message: string) =>
+    entries.push({ level: "info", entry: entry as Record<string, unknown>, message }),
+  error: (entry: object, message: string) =>
+    entries.push({ level: "error", entry: entry as Record<string, unknown>, message }),
 };
 
 const api = createApi({ logger })
@@ -31,7 +33,10 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-function expectConforming(answer: { status: number; headers: Record<string, string>; body: string }, status: number) {
+function expectConforming(
+  answer: { status: number; headers: Record<string, string>; body: string },
+  status: number,
+) {
   expect(answer.status).toBe(status);
   expect(answer.headers["content-type"]).toBe("application/json; charset=utf-8");
   expect(answer.headers["x-content-type-options"]).toBe("nosniff");
@@ -46,12 +51,19 @@ describe("malformed HTTP gets a conforming answer from clientError", () => {
   });
 
   it("slow headers (slowloris) -> 408 / 3", async () => {
-    const answer = await rawRequest(port, ["GET /items HTTP/1.1\r\n", 300, "X-A: 1\r\n", 1500, "X-B: 2\r\n\r\n"]);
+    const answer = await rawRequest(port, [
+      "GET /items HTTP/1.1\r\n",
+      300,
+      "X-A: 1\r\n",
+      1500,
+      "X-B: 2\r\n\r\n",
+    ]);
     expectConforming(answer, 408);
   });
 
   it("a slow body -> 408 / 3", async () => {
-    const head = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n";
+    const head =
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n";
     const answer = await rawRequest(port, [head, '{"a":', 2500, '"b"}']);
     expectConforming(answer, 408);
   });
@@ -66,15 +78,29 @@ describe("malformed HTTP gets a conforming answer from clientError", () => {
 describe("one log entry per error", () => {
   it("logs a 5xx at error level with request id, code, status and the cause's stack", async () => {
     entries.length = 0;
-    const res = await fetch(`http://127.0.0.1:${port}/boom?token=secret`, { headers: { "x-request-id": "req-5xx" } });
-    expect(await res.json()).toStrictEqual({ error_code: 0, error_message: "Unknown server side error occurred", details: null });
+    const res = await fetch(`http://127.0.0.1:${port}/boom?token=secret`, {
+      headers: { "x-request-id": "req-5xx" },
+    });
+    expect(await res.json()).toStrictEqual({
+      error_code: 0,
+      error_message: "Unknown server side error occurred",
+      details: null,
+    });
     expect(entries).toHaveLength(1);
     const [{ level, entry }] = entries as [(typeof entries)[0]];
     expect(level).toBe("error");
-    expect(entry).toMatchObject({ request_id: "req-5xx", method: "GET", path: "/boom", code: 0, status: 500 });
+    expect(entry).toMatchObject({
+      request_id: "req-5xx",
+      method: "GET",
+      path: "/boom",
+      code: 0,
+      status: 500,
+    });
     expect((entry.err as { message: string; stack: string }).message).toBe("disk on fire");
     expect((entry.err as { stack: string }).stack).toContain("node-server.test.ts");
-    expect(JSON.stringify(entries), "the query string (which may hold secrets) is not logged").not.toContain("secret");
+    expect(JSON.stringify(entries), "the query string (which may hold secrets) is not logged").not.toContain(
+      "secret",
+    );
   });
 
   it("logs a 4xx at info level without a stack", async () => {

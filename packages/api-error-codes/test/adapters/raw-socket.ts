@@ -8,7 +8,11 @@ export interface RawAnswer {
 }
 
 /** Writes `data` (all at once, or in timed pieces) and resolves with the response once the socket closes. */
-export function rawRequest(port: number, data: string | Buffer | (string | number)[], timeoutMs = 5000): Promise<RawAnswer> {
+export function rawRequest(
+  port: number,
+  data: string | Buffer | (string | number)[],
+  timeoutMs = 5000,
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, "127.0.0.1");
     const chunks: Buffer[] = [];
@@ -54,8 +58,20 @@ export const MALFORMED: { name: string; data: string; status: number }[] = [
     data: "POST /items HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
     status: 400,
   },
-  { name: "two Content-Length values", data: "POST /items HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", status: 400 },
+  {
+    name: "two Content-Length values",
+    data: "POST /items HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+    status: 400,
+  },
   { name: "space before the colon", data: "GET /items HTTP/1.1\r\nHost : x\r\n\r\n", status: 400 },
-  { name: "bad chunk size", data: "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", status: 400 },
-  { name: "header block over 16 KiB", data: `GET /items HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`, status: 431 },
+  {
+    name: "bad chunk size",
+    data: "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    status: 400,
+  },
+  {
+    name: "header block over 16 KiB",
+    data: `GET /items HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
+    status: 431,
+  },
 ];

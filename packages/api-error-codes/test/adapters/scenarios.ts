@@ -135,7 +135,10 @@ const routing: Scenario[] = [
     name: "a documented operation without a handler is 501 / 2",
     method: "GET",
     path: "/reports",
-    expect: { status: 501, body: err(2, "Operation is not implemented", { method: "GET", path: "/reports" }) },
+    expect: {
+      status: 501,
+      body: err(2, "Operation is not implemented", { method: "GET", path: "/reports" }),
+    },
   },
   {
     name: "a notRealized() handler is 501 / 2",
@@ -152,7 +155,9 @@ const routing: Scenario[] = [
     path: "/items/%E0%A4%A",
     expect: {
       status: 400,
-      body: violations(3, [{ in: "path", pointer: "", rule: "parse", message: "Path is not valid percent-encoded UTF-8" }]),
+      body: violations(3, [
+        { in: "path", pointer: "", rule: "parse", message: "Path is not valid percent-encoded UTF-8" },
+      ]),
     },
   },
 ];
@@ -170,7 +175,9 @@ const parameters: Scenario[] = [
     path: "/items?limit=abc",
     expect: {
       status: 400,
-      body: violations(5, [{ in: "query", pointer: "/limit", rule: "type", message: "must be integer", expected: "integer" }]),
+      body: violations(5, [
+        { in: "query", pointer: "/limit", rule: "type", message: "must be integer", expected: "integer" },
+      ]),
     },
   },
   {
@@ -179,7 +186,9 @@ const parameters: Scenario[] = [
     path: "/items?limit=3.5",
     expect: {
       status: 400,
-      body: violations(5, [{ in: "query", pointer: "/limit", rule: "type", message: "must be integer", expected: "integer" }]),
+      body: violations(5, [
+        { in: "query", pointer: "/limit", rule: "type", message: "must be integer", expected: "integer" },
+      ]),
     },
   },
   {
@@ -188,7 +197,9 @@ const parameters: Scenario[] = [
     path: "/items?limit=1&limit=2",
     expect: {
       status: 400,
-      body: violations(5, [{ in: "query", pointer: "/limit", rule: "type", message: "must be integer", expected: "integer" }]),
+      body: violations(5, [
+        { in: "query", pointer: "/limit", rule: "type", message: "must be integer", expected: "integer" },
+      ]),
     },
   },
   {
@@ -197,7 +208,9 @@ const parameters: Scenario[] = [
     path: "/items?limit=0",
     expect: {
       status: 400,
-      body: violations(4, [{ in: "query", pointer: "/limit", rule: "minimum", message: "must be >= 1", expected: 1 }]),
+      body: violations(4, [
+        { in: "query", pointer: "/limit", rule: "minimum", message: "must be >= 1", expected: 1 },
+      ]),
     },
   },
   {
@@ -206,7 +219,9 @@ const parameters: Scenario[] = [
     path: "/items?limit=101",
     expect: {
       status: 400,
-      body: violations(4, [{ in: "query", pointer: "/limit", rule: "maximum", message: "must be <= 100", expected: 100 }]),
+      body: violations(4, [
+        { in: "query", pointer: "/limit", rule: "maximum", message: "must be <= 100", expected: 100 },
+      ]),
     },
   },
   {
@@ -215,7 +230,9 @@ const parameters: Scenario[] = [
     path: "/items?offset=-1",
     expect: {
       status: 400,
-      body: violations(4, [{ in: "query", pointer: "/offset", rule: "minimum", message: "must be >= 0", expected: 0 }]),
+      body: violations(4, [
+        { in: "query", pointer: "/offset", rule: "minimum", message: "must be >= 0", expected: 0 },
+      ]),
     },
   },
   {
@@ -253,7 +270,9 @@ const parameters: Scenario[] = [
     path: "/items/abc",
     expect: {
       status: 400,
-      body: violations(5, [{ in: "path", pointer: "/id", rule: "type", message: "must be integer", expected: "integer" }]),
+      body: violations(5, [
+        { in: "path", pointer: "/id", rule: "type", message: "must be integer", expected: "integer" },
+      ]),
     },
   },
   {
@@ -262,7 +281,9 @@ const parameters: Scenario[] = [
     path: "/items/0",
     expect: {
       status: 400,
-      body: violations(4, [{ in: "path", pointer: "/id", rule: "minimum", message: "must be >= 1", expected: 1 }]),
+      body: violations(4, [
+        { in: "path", pointer: "/id", rule: "minimum", message: "must be >= 1", expected: 1 },
+      ]),
     },
   },
   {
@@ -312,7 +333,9 @@ const parameters: Scenario[] = [
     headers: { "x-tenant": "0" },
     expect: {
       status: 400,
-      body: violations(4, [{ in: "header", pointer: "/x-tenant", rule: "minimum", message: "must be >= 1", expected: 1 }]),
+      body: violations(4, [
+        { in: "header", pointer: "/x-tenant", rule: "minimum", message: "must be >= 1", expected: 1 },
+      ]),
     },
   },
 ];
@@ -552,7 +575,12 @@ const bodies: Scenario[] = [
     method: "POST",
     path: "/items",
     headers: asMember,
-    expect: { status: 400, body: violations(3, [{ in: "body", pointer: "", rule: "required", message: "Request body is required" }]) },
+    expect: {
+      status: 400,
+      body: violations(3, [
+        { in: "body", pointer: "", rule: "required", message: "Request body is required" },
+      ]),
+    },
   },
   {
     name: "an empty body with a length of 0 is 3",
@@ -560,7 +588,12 @@ const bodies: Scenario[] = [
     path: "/items",
     headers: { ...asMember, "content-length": "0" },
     body: "",
-    expect: { status: 400, body: violations(3, [{ in: "body", pointer: "", rule: "required", message: "Request body is required" }]) },
+    expect: {
+      status: 400,
+      body: violations(3, [
+        { in: "body", pointer: "", rule: "required", message: "Request body is required" },
+      ]),
+    },
   },
   {
     name: "a whitespace-only body is 3",
@@ -576,7 +609,12 @@ const bodies: Scenario[] = [
     path: "/items",
     headers: asMember,
     body: '{"name": "pear", "quantity": ',
-    expect: { status: 400, body: violations(3, [parse("Invalid JSON at line 1, column 30: unexpected end of input, expected a JSON value")]) },
+    expect: {
+      status: 400,
+      body: violations(3, [
+        parse("Invalid JSON at line 1, column 30: unexpected end of input, expected a JSON value"),
+      ]),
+    },
   },
   {
     name: "invalid UTF-8 is 3",
@@ -595,7 +633,13 @@ const bodies: Scenario[] = [
     expect: {
       status: 400,
       body: violations(3, [
-        { in: "body", pointer: `/0`.repeat(64), rule: "depth", message: "JSON is nested deeper than 64 levels", expected: 64 },
+        {
+          in: "body",
+          pointer: `/0`.repeat(64),
+          rule: "depth",
+          message: "JSON is nested deeper than 64 levels",
+          expected: 64,
+        },
       ]),
     },
   },
@@ -608,7 +652,12 @@ const bodies: Scenario[] = [
     expect: {
       status: 400,
       body: violations(3, [
-        { in: "body", pointer: "/__proto__", rule: "forbidden_key", message: 'Key "__proto__" is not allowed here' },
+        {
+          in: "body",
+          pointer: "/__proto__",
+          rule: "forbidden_key",
+          message: 'Key "__proto__" is not allowed here',
+        },
       ]),
     },
   },
@@ -638,7 +687,9 @@ const bodies: Scenario[] = [
     body: '{"name":"pear","quantity":2,"name":"apple"}',
     expect: {
       status: 400,
-      body: violations(3, [{ in: "body", pointer: "/name", rule: "duplicate", message: "Key appears more than once" }]),
+      body: violations(3, [
+        { in: "body", pointer: "/name", rule: "duplicate", message: "Key appears more than once" },
+      ]),
     },
   },
   {
@@ -650,7 +701,12 @@ const bodies: Scenario[] = [
     expect: {
       status: 400,
       body: violations(4, [
-        { in: "body", pointer: "/quantity", rule: "number_range", message: "Number is too large to be represented" },
+        {
+          in: "body",
+          pointer: "/quantity",
+          rule: "number_range",
+          message: "Number is too large to be represented",
+        },
       ]),
     },
   },
@@ -663,7 +719,12 @@ const bodies: Scenario[] = [
     expect: {
       status: 400,
       body: violations(4, [
-        { in: "body", pointer: "/name", rule: "forbidden_character", message: "String contains a NUL character" },
+        {
+          in: "body",
+          pointer: "/name",
+          rule: "forbidden_character",
+          message: "String contains a NUL character",
+        },
       ]),
     },
   },
@@ -689,7 +750,9 @@ const bodies: Scenario[] = [
     body: "[]",
     expect: {
       status: 400,
-      body: violations(5, [{ in: "body", pointer: "", rule: "type", message: "must be object", expected: "object" }]),
+      body: violations(5, [
+        { in: "body", pointer: "", rule: "type", message: "must be object", expected: "object" },
+      ]),
     },
   },
   {
@@ -712,7 +775,12 @@ const bodies: Scenario[] = [
     expect: {
       status: 400,
       body: violations(3, [
-        { in: "body", pointer: "/color", rule: "additionalProperties", message: "is not an allowed property" },
+        {
+          in: "body",
+          pointer: "/color",
+          rule: "additionalProperties",
+          message: "is not an allowed property",
+        },
       ]),
     },
   },
@@ -725,10 +793,28 @@ const bodies: Scenario[] = [
     expect: {
       status: 400,
       body: violations(4, [
-        { in: "body", pointer: "/name", rule: "minLength", message: "must NOT have fewer than 1 characters", expected: 1 },
+        {
+          in: "body",
+          pointer: "/name",
+          rule: "minLength",
+          message: "must NOT have fewer than 1 characters",
+          expected: 1,
+        },
         { in: "body", pointer: "/quantity", rule: "minimum", message: "must be >= 1", expected: 1 },
-        { in: "body", pointer: "/tags", rule: "maxItems", message: "must NOT have more than 3 items", expected: 3 },
-        { in: "body", pointer: "/email", rule: "format", message: 'must match format "email"', expected: "email" },
+        {
+          in: "body",
+          pointer: "/tags",
+          rule: "maxItems",
+          message: "must NOT have more than 3 items",
+          expected: 3,
+        },
+        {
+          in: "body",
+          pointer: "/email",
+          rule: "format",
+          message: 'must match format "email"',
+          expected: "email",
+        },
       ]),
     },
   },
@@ -741,7 +827,12 @@ const bodies: Scenario[] = [
     expect: {
       status: 400,
       body: violations(3, [
-        { in: "body", pointer: "/color", rule: "additionalProperties", message: "is not an allowed property" },
+        {
+          in: "body",
+          pointer: "/color",
+          rule: "additionalProperties",
+          message: "is not an allowed property",
+        },
         { in: "body", pointer: "/name", rule: "type", message: "must be string", expected: "string" },
         { in: "body", pointer: "/quantity", rule: "minimum", message: "must be >= 1", expected: 1 },
       ]),
@@ -813,7 +904,12 @@ const bodies: Scenario[] = [
     expect: {
       status: 400,
       body: violations(3, [
-        { in: "body", pointer: "/extra", rule: "additionalProperties", message: "is not an allowed property" },
+        {
+          in: "body",
+          pointer: "/extra",
+          rule: "additionalProperties",
+          message: "is not an allowed property",
+        },
       ]),
     },
   },
@@ -881,4 +977,11 @@ const requestIds: Scenario[] = [
   },
 ];
 
-export const scenarios: Scenario[] = [...routing, ...parameters, ...auth, ...bodies, ...thrown, ...requestIds];
+export const scenarios: Scenario[] = [
+  ...routing,
+  ...parameters,
+  ...auth,
+  ...bodies,
+  ...thrown,
+  ...requestIds,
+];
