@@ -47,6 +47,26 @@ function tooLarge(limit: number, where: Pick<Violation, "in" | "pointer">): ApiE
 }
 
 /**
+ * 413 / 3 for a body found too large while reading it (no usable Content-Length). The unread rest
+ * of the upload would otherwise hold the connection, so the answer closes it.
+ */
+export function bodyTooLarge(limit: number): ApiError<3> {
+  const message = `Request body is larger than ${limit} bytes`;
+  return ApiError.invalidStructure([{ in: "body", pointer: "", rule: "size", message, expected: limit }], {
+    status: 413,
+    headers: { Connection: "close" },
+  });
+}
+
+/** 400 / 3 for a body whose stream failed or was aborted while reading it. */
+export function bodyUnreadable(cause: unknown): ApiError<3> {
+  return ApiError.invalidStructure(
+    [{ in: "body", pointer: "", rule: "parse", message: "Request body could not be read" }],
+    { cause },
+  );
+}
+
+/**
  * Whether a request carries a body, by its framing headers (RFC 9112 section 6.3): any
  * `Transfer-Encoding`, or a `Content-Length` other than 0. Only such requests need a Content-Type.
  * @example

@@ -101,8 +101,13 @@ const stderrLogger: ErrorLogger = {
   error: (entry, message) => writeLine(50, entry, message),
 };
 
+// Runtimes without node's process (Workers, browsers) log through the console instead.
+const stderr = (globalThis as { process?: { stderr?: { write(line: string): unknown } } }).process?.stderr;
+
 function writeLine(level: number, entry: object, message: string): void {
-  process.stderr.write(`${JSON.stringify({ level, time: Date.now(), ...entry, msg: message })}\n`);
+  const line = JSON.stringify({ level, time: Date.now(), ...entry, msg: message });
+  if (stderr !== undefined) stderr.write(`${line}\n`);
+  else console.error(line);
 }
 
 /** The cause as a log field: name, message and stack for 5xx; name and message otherwise. */
@@ -220,7 +225,8 @@ export class Contract<P extends PrincipalFields = Principal> {
 
   /** The answer for anything thrown, with `X-Request-Id`, logged once. */
   fail(thrown: unknown, context: ErrorContext): ErrorResponse {
-    const error = classify(thrown);
+    // The method and path complete a foreign 404/405/501 (e.g. a framework's HTTP exception).
+    const error = classify(thrown, { method: context.method, path: pathOnly(context.url) });
     const response = errorResponse(error, this.responseOptions);
     response.headers["X-Request-Id"] = context.requestId;
     const logger = context.logger ?? this.logger;

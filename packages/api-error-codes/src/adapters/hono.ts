@@ -1,1 +1,396 @@
-export {};
+/**
+ * The contract on Hono 4, on any runtime: only web `Request`/`Response` are used. One call right
+ * after `new Hono()` installs a first middleware that decides 404 / 405 / OPTIONS / 501 from the
+ * app's own routes before anything else runs, plus `onError` and `notFound`, so that every error
+ * (thrown, `HTTPException`, another middleware's, an error response some middleware returned) ends
+ * in the contract's JSON answer with `X-Request-Id`. `api.route()` adds a route's auth, body and
+ * schemas; its handler reads them typed through `c.req.valid(...)` and `c.get("principal")`.
+ * @example
+ * import { Hono } from "hono";
+ * import { apiErrorCodes } from "api-error-codes/hono";
+ * const app = new Hono();
+ * const api = apiErrorCodes(app, { auth: { lookup: findSession } });
+ * app.post("/orders", api.route({ auth: true, schema: { body: Order } }), (c) =>
+ *   c.json(createOrder(c.req.valid("json"), c.get("principal")), 201),
+ * );
+ * export default app;
+ */
+import type {
+  Context,
+  Env,
+  ErrorHandler,
+  Hono,
+  MiddlewareHandler,
+  Next,
+  NotFoundHandler,
+  Schema,
+} from "hono";
+import { HTTPException } from "hono/http-exception";
+import { matchedRoutes } from "hono/route";
+import type { RouterRoute } from "hono/types";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { getPathNoStrict } from "hono/utils/url";
+import { ApiError } from "../api-error.js";
+import type { Principal, PrincipalFields, RequestHeaders } from "../auth.js";
+import { Contract, type ErrorLogger, type PreparedRoute, type RouteContract } from "../contract.js";
+import { parseQuery } from "../query.js";
+import { type ErrorResponse, JSON_CONTENT_TYPE, requestId } from "../response.js";
+import type { RouteResolution } from "../routes.js";
+import { readDeclared, readLimited } from "./hono-body.js";
+import type { HonoApi, HonoApiOptions, RouteMiddleware } from "./hono-types.js";
+
+export type { RouteContract } from "../contract.js";
+export { notRealized } from "../routes.js";
+export type {
+  ApiVariables,
+  HonoApi,
+  HonoApiOptions,
+  RouteInputParts,
+  RouteMiddleware,
+  RouteVariables,
+  SchemaOutput,
+  ValidatedParts,
+} from "./hono-types.js";
+
+/** What the first middleware decided, for the route middleware, `onError` and `notFound`. */
+interface RequestState {
+  readonly id: string;
+  readonly method: string;
+  /** Path and query as received. */
+  readonly target: string;
+  /** `undefined` when the request failed before the route was resolved. */
+  readonly resolution: RouteResolution | undefined;
+  readonly route: PreparedRoute | undefined;
+}
+
+const STATE = "apiErrorCodes";
+const ENCODER = new TextEncoder();
+/** Headers of a replaced response that describe its body, not the request's outcome. */
+const ENTITY_HEADERS = new Set([
+  "content-length",
+  "content-encoding",
+  "transfer-encoding",
+  "content-range",
+  "etag",
+]);
+
+/** The request target (path and query) of an absolute request URL, as Hono's getPath finds it. */
+function targetOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf(":") + 3);
+  return start === -1 ? "/" : url.slice(start);
+}
+
+function toResponse(answer: ErrorResponse): Response {
+  const body = ENCODER.encode(answer.body);
+  // Set explicitly so that HEAD, which Hono answers from the GET response without its body, keeps it.
+  answer.headers["Content-Length"] = String(body.byteLength);
+  return new Response(body, { status: answer.status, headers: answer.headers });
+}
+
+function optionsResponse(state: RequestState, allow: Readonly<Record<string, string>>): Response {
+  return new Response(null, { status: 204, headers: { ...allow, "X-Request-Id": state.id } });
+}
+
+/**
+ * An error answer that replaces a response already made (by a handler, another middleware, or
+ * Hono's own code): headers such a response got from CORS or other middleware survive, its entity
+ * headers do not, and the contract's own headers win.
+ */
+function settle(c: Context, response: Response): Response {
+  if (!c.finalized) return response;
+  const previous = c.res;
+  for (const [name, value] of previous.headers) {
+    if (name === "set-cookie") response.headers.append(name, value);
+    else if (!ENTITY_HEADERS.has(name) && !response.headers.has(name)) response.headers.set(name, value);
+  }
+  // Without this Hono would copy the replaced response's headers over the answer's own.
+  c.res = undefined;
+  return response;
+}
+
+/** Lower-case header object for the contract: everything, or only what auth and framing need. */
+function headerObject(
+  headers: Headers,
+  all: boolean,
+  authHeader: string,
+): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  if (all) {
+    headers.forEach((value, name) => {
+      out[name] = value;
+    });
+    return out;
+  }
+  // Repeated headers come joined with ", "; the auth module counts the credentials in the value.
+  out[authHeader] = headers.get(authHeader) ?? undefined;
+  out["content-type"] = headers.get("content-type") ?? undefined;
+  out["content-length"] = headers.get("content-length") ?? undefined;
+  out["transfer-encoding"] = headers.get("transfer-encoding") ?? undefined;
+  return out;
+}
+
+/**
+ * The contract's default logger writes to `process.stderr`, which Workers and other runtimes may
+ * lack; there the same JSON lines go to the console instead.
+ */
+const consoleLogger: ErrorLogger = {
+  info: (entry, message) =>
+    console.info(JSON.stringify({ level: 30, time: Date.now(), ...entry, msg: message })),
+  error: (entry, message) =>
+    console.error(JSON.stringify({ level: 50, time: Date.now(), ...entry, msg: message })),
+};
+
+/** The contract's options, completed from the app and the runtime. */
+function contractOptions<P extends PrincipalFields>(
+  getPath: unknown,
+  options: HonoApiOptions<P>,
+): HonoApiOptions<P> {
+  const out = { ...options };
+  // A non-strict app treats /orders/ as /orders: the table has to agree.
+  if (getPath === getPathNoStrict && out.ignoreTrailingSlash === undefined) out.ignoreTrailingSlash = true;
+  const stderr = (globalThis as { process?: { stderr?: { write?: unknown } } }).process?.stderr;
+  if (out.logger === undefined && typeof stderr?.write !== "function") out.logger = consoleLogger;
+  return out;
+}
+
+/**
+ * Whether the server framed the request from the wire, so that a request without Content-Length or
+ * Transfer-Encoding has no body. @hono/node-server (which passes `incoming` in env) hands every
+ * POST a body stream, even an empty one; reading it just to find nothing would cost on every call.
+ */
+function framedByServer(c: Context): boolean {
+  return (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
+}
+
+/** A route that `app.route()` wrapped to give a sub-app its own error handler. */
+function unwrap(handler: unknown): unknown {
+  const inner = (handler as { __COMPOSED_HANDLER?: unknown }).__COMPOSED_HANDLER;
+  return inner ?? handler;
+}
+
+class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
+  readonly contract: Contract<P>;
+  private readonly routes: readonly RouterRoute[];
+  private readonly authHeader: string;
+  private readonly hasAuth: boolean;
+  private readonly specs = new WeakMap<object, RouteContract>();
+  /** The prepared route of each app route carrying `api.route()`, for when Hono and the table disagree. */
+  private readonly byEntry = new Map<RouterRoute, PreparedRoute>();
+  /** Routes the table cannot express (wildcards, regexes, optional parameters, `app.all`): Hono decides. */
+  private readonly foreign = new Set<RouterRoute>();
+  private synced = 0;
+
+  constructor(routes: readonly RouterRoute[], options: HonoApiOptions<P>) {
+    this.routes = routes;
+    this.contract = new Contract(options);
+    this.authHeader = (options.auth?.header ?? "authorization").toLowerCase();
+    this.hasAuth = options.auth !== undefined;
+  }
+
+  route<const C extends RouteContract>(spec: C): RouteMiddleware<P, C> {
+    if (spec.auth !== undefined && spec.auth !== false && !this.hasAuth) {
+      throw new TypeError("api.route({ auth }) needs apiErrorCodes(app, { auth: { lookup } })");
+    }
+    const middleware = (c: Context, next: Next) => this.run(c, next, spec);
+    this.specs.set(middleware, spec);
+    return middleware as unknown as RouteMiddleware<P, C>;
+  }
+
+  sync(): void {
+    const routes = this.routes;
+    for (; this.synced < routes.length; this.synced++) {
+      const entry = routes[this.synced] as RouterRoute;
+      const spec = this.specs.get(unwrap(entry.handler) as object);
+      if (entry.method === "ALL") {
+        if (spec !== undefined) {
+          throw new TypeError(`api.route() on app.use/app.all("${entry.path}"): put it on a method route`);
+        }
+        // app.use("*") and app.use("/x/*") are middleware; app.all("/x") is most likely a handler.
+        if (!entry.path.includes("*")) this.foreign.add(entry);
+        continue;
+      }
+      if (spec !== undefined) {
+        this.byEntry.set(entry, this.contract.route(entry.method, entry.path, spec));
+        continue;
+      }
+      try {
+        this.contract.table.markRealized(entry.method, entry.path);
+      } catch {
+        this.foreign.add(entry);
+      }
+    }
+  }
+
+  respond(c: Context, thrown: unknown): Response {
+    const state = this.stateOf(c);
+    return toResponse(
+      this.contract.fail(thrown, { requestId: state.id, method: state.method, url: state.target }),
+    );
+  }
+
+  readonly requestError = (error: unknown): Response => {
+    const malformed = error instanceof Error && error.name === "RequestError";
+    const thrown = malformed
+      ? ApiError.invalidStructure(
+          [{ in: "header", pointer: "", rule: "parse", message: "Malformed HTTP request" }],
+          { cause: error, headers: { Connection: "close" } },
+        )
+      : error;
+    return toResponse(this.contract.fail(thrown, { requestId: requestId(undefined), method: "", url: "" }));
+  };
+
+  private stateOf(c: Context): RequestState {
+    const state = c.get(STATE) as RequestState | undefined;
+    if (state !== undefined) return state;
+    // The request failed before its route was resolved (in sync(), or in middleware added earlier).
+    const raw = c.req.raw;
+    const id = (c.get("requestId") as string | undefined) ?? requestId(raw.headers.get("x-request-id"));
+    return { id, method: raw.method, target: targetOf(raw.url), resolution: undefined, route: undefined };
+  }
+
+  /** The first middleware: route decisions, request id, and the guard on what comes back. */
+  readonly first = async (c: Context, next: Next): Promise<Response | undefined> => {
+    const raw = c.req.raw;
+    const id = requestId(raw.headers.get("x-request-id"));
+    const method = raw.method;
+    const target = targetOf(raw.url);
+    c.set("requestId", id);
+    try {
+      if (this.synced !== this.routes.length) this.sync();
+      const resolution = this.contract.resolve(method, target);
+      const route = resolution.kind === "match" ? this.contract.matched(resolution) : undefined;
+      const state: RequestState = { id, method, target, resolution, route };
+      c.set(STATE, state);
+      if (resolution.kind === "options") {
+        // A CORS preflight belongs to the app's CORS middleware; notFound answers it otherwise.
+        if (raw.headers.get("access-control-request-method") === null)
+          return optionsResponse(state, resolution.headers);
+      } else if (resolution.kind !== "match" && !this.passes(c, resolution.kind)) {
+        return toResponse(this.contract.fail(resolution.error, { requestId: id, method, url: target }));
+      }
+      c.header("X-Request-Id", id);
+      await next();
+    } catch (thrown) {
+      // Hono hands only Error instances to onError; anything else thrown arrives here.
+      c.res = settle(c, this.respond(c, thrown));
+      return undefined;
+    }
+    const res = c.res;
+    if (res.status >= 400 && res.headers.get("content-type") !== JSON_CONTENT_TYPE) {
+      // An error response made outside the contract: a sub-app's own onError page (Hono keeps the
+      // error it handled in c.error), or one some middleware or handler returned as text or HTML
+      // (hono/body-limit's custom onError, c.text("...", 404)), answered for its status instead.
+      const thrown = c.error ?? new HTTPException(res.status as ContentfulStatusCode, { res });
+      c.res = settle(c, this.respond(c, thrown));
+    } else if (!res.headers.has("x-request-id")) {
+      try {
+        res.headers.set("X-Request-Id", id);
+      } catch {
+        c.header("X-Request-Id", id); // immutable headers (a proxied fetch response): copied
+      }
+    }
+    return undefined;
+  };
+
+  /** Whether a request the table has no route for matches a route only Hono can judge. */
+  private passes(c: Context, kind: RouteResolution["kind"]): boolean {
+    if (this.foreign.size === 0 || (kind !== "not_found" && kind !== "not_allowed")) return false;
+    for (const entry of matchedRoutes(c)) {
+      if (!this.foreign.has(entry)) continue;
+      // app.all() and app.use() on a plain path may be middleware: they never turn a 405 into a pass.
+      if (entry.method !== "ALL" || kind === "not_found") return true;
+    }
+    return false;
+  }
+
+  /** The route middleware: auth, then the body, then validation, then the handler. */
+  private async run(c: Context, next: Next, spec: RouteContract): Promise<void> {
+    const state = c.get(STATE) as RequestState | undefined;
+    if (state === undefined) {
+      throw new Error("api-error-codes: call apiErrorCodes(app) right after new Hono(), before any route");
+    }
+    let route = state.route;
+    let params: Readonly<Record<string, string>> | undefined =
+      state.resolution?.kind === "match" ? state.resolution.params : undefined;
+    if (route?.contract !== spec) {
+      // Hono runs this route while the table chose another (overlapping templates): follow Hono.
+      route = this.byEntry.get(matchedRoutes(c)[c.req.routeIndex] as RouterRoute);
+      params = c.req.param() as Record<string, string>;
+      if (route === undefined)
+        throw new Error(`api-error-codes: no contract for ${state.method} ${c.req.path}`);
+    }
+    const schema = spec.schema;
+    const raw = c.req.raw;
+    const headers: RequestHeaders = headerObject(raw.headers, schema?.headers !== undefined, this.authHeader);
+    if (spec.auth !== undefined && spec.auth !== false) {
+      c.set("principal", await this.contract.authenticate(route, headers));
+    }
+    let body: unknown;
+    let bytes: Uint8Array | undefined;
+    if (this.contract.expectBody(headers)) {
+      bytes =
+        headers["content-length"] !== undefined
+          ? await readDeclared(raw)
+          : await readLimited(raw.body, this.contract.bodyLimit);
+    } else if (headers["content-length"] === undefined && !framedByServer(c) && raw.body !== null) {
+      // A Request made in-process (app.request, tests) has a body but no framing headers: its
+      // media type can only be checked once it is read (bounded by the limit all the same).
+      bytes = await readLimited(raw.body, this.contract.bodyLimit);
+      if (bytes.byteLength === 0) bytes = undefined;
+      else this.contract.expectBody({ ...headers, "content-length": String(bytes.byteLength) });
+    }
+    if (bytes !== undefined) {
+      body = this.contract.parseBody(bytes);
+      // c.req.json()/text() keep working after the stream was consumed here (Hono caches promises).
+      Object.assign(c.req.bodyCache, { arrayBuffer: Promise.resolve(bytes.buffer) });
+    }
+    if (route.validate !== undefined && schema !== undefined) {
+      const parts = this.contract.validate(route, {
+        body,
+        params: { ...params },
+        query: schema.query === undefined ? {} : parseQuery(state.target),
+        headers,
+      });
+      if (schema.body !== undefined) c.req.addValidatedData("json", parts.body as object);
+      if (schema.query !== undefined) c.req.addValidatedData("query", parts.query ?? {});
+      if (schema.params !== undefined) c.req.addValidatedData("param", parts.params ?? {});
+      if (schema.headers !== undefined) c.req.addValidatedData("header", parts.headers ?? {});
+    }
+    await next();
+  }
+
+  readonly onError: ErrorHandler = (error, c) => settle(c, this.respond(c, error));
+
+  readonly notFound: NotFoundHandler = (c) => {
+    const state = this.stateOf(c);
+    const resolution = state.resolution;
+    if (resolution?.kind === "options") return optionsResponse(state, resolution.headers);
+    const path = state.target.split("?", 1)[0] as string;
+    return this.respond(c, ApiError.notExist({ method: state.method, path }));
+  };
+}
+
+/**
+ * Makes a Hono app keep the contract. Call it right after `new Hono()`, before any route and before
+ * other middleware (middleware registered earlier runs before the route decisions; put CORS there
+ * if 404/405 answers must carry its headers).
+ * @example
+ * const app = new Hono();
+ * const api = apiErrorCodes(app, { auth: { lookup: (token) => sessions.get(token) }, openapi: spec });
+ * app.get("/orders/:id", api.route({ auth: true, schema: { params: IdParams } }), (c) => {
+ *   const { id } = c.req.valid("param");
+ *   return c.json(findOrder(id, c.get("principal")));
+ * });
+ */
+export function apiErrorCodes<
+  E extends Env,
+  S extends Schema,
+  B extends string,
+  P extends PrincipalFields = Principal,
+>(app: Hono<E, S, B>, options: HonoApiOptions<P> = {}): HonoApi<P> {
+  const adapter = new HonoAdapter<P>(app.routes, contractOptions(app.getPath, options));
+  app.use(adapter.first as MiddlewareHandler);
+  app.onError(adapter.onError);
+  app.notFound(adapter.notFound);
+  return adapter;
+}

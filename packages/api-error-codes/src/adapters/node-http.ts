@@ -5,6 +5,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { ApiError } from "../api-error.js";
+import { bodyTooLarge, bodyUnreadable } from "../body.js";
 import { type ErrorResponse, errorResponse, requestId } from "../response.js";
 
 /**
@@ -27,20 +28,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Arra
         cleanup();
         // Stop buffering; the rest is discarded while the 413 goes out, then the connection closes.
         req.resume();
-        reject(
-          ApiError.invalidStructure(
-            [
-              {
-                in: "body",
-                pointer: "",
-                rule: "size",
-                message: `Request body is larger than ${limit} bytes`,
-                expected: limit,
-              },
-            ],
-            { status: 413, headers: { Connection: "close" } },
-          ),
-        );
+        reject(bodyTooLarge(limit));
         return;
       }
       chunks.push(chunk);
@@ -51,14 +39,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Arra
     };
     const onError = (error: Error) => {
       cleanup();
-      reject(
-        ApiError.invalidStructure(
-          [{ in: "body", pointer: "", rule: "parse", message: "Request body could not be read" }],
-          {
-            cause: error,
-          },
-        ),
-      );
+      reject(bodyUnreadable(error));
     };
     const onAborted = () => onError(new Error("request aborted"));
     req.on("data", onData);
