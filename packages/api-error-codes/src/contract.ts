@@ -114,8 +114,12 @@ function writeLine(level: number, entry: object, message: string): void {
 function logCause(error: ApiError<number>): object | undefined {
   const cause = error.status >= 500 ? (error.cause ?? error) : error.cause;
   if (cause === undefined) return undefined;
-  if (!(cause instanceof Error)) return { type: typeof cause, message: String(cause) };
-  const out: Record<string, unknown> = { type: cause.name, message: cause.message };
+  // No prototype: pino's `err` serializer would take an object with a `message` for an Error and
+  // overwrite `type` with its constructor's name ("Object").
+  const out: Record<string, unknown> = Object.create(null);
+  if (!(cause instanceof Error)) return Object.assign(out, { type: typeof cause, message: String(cause) });
+  out.type = cause.name;
+  out.message = cause.message;
   if (error.status >= 500) out.stack = cause.stack;
   const code = (cause as { code?: unknown }).code;
   if (code !== undefined) out.code = code;
