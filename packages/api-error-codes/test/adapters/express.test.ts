@@ -8,7 +8,7 @@ import type { ErrorLogger } from "../../src/contract.js";
 import { ApiError, parseErrorBody } from "../../src/index.js";
 import { lookup, openapi, routes } from "./app.js";
 import { type Answer, check, overHttp, type Send } from "./harness.js";
-import { rawRequest } from "./raw-socket-express.js";
+import { expectMalformedAnswer, MALFORMED, rawRequest } from "./raw-socket.js";
 import { type Scenario, scenarios } from "./scenarios.js";
 
 /** The shared application of app.ts on Express. */
@@ -300,29 +300,8 @@ describe("express adapter: malformed HTTP on protectServer(app.listen())", () =>
   });
   afterAll(() => stop(running));
 
-  const cases: [string, string, number][] = [
-    [
-      "Content-Length with Transfer-Encoding (smuggling)",
-      "GET /items HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
-      400,
-    ],
-    ["a garbage request line", "HELLO\r\n\r\n", 400],
-    ["a lowercase method", "get /items HTTP/1.1\r\nHost: x\r\n\r\n", 400],
-    [
-      "a header block over 16 KiB",
-      `GET /items HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(17 * 1024)}\r\n\r\n`,
-      431,
-    ],
-  ];
-
-  it.each(cases)("%s", async (_name, bytes, status) => {
-    const answer = await rawRequest(running.port, bytes);
-    expect(answer.status).toBe(status);
-    expect(answer.headers["content-type"]).toBe("application/json; charset=utf-8");
-    expect(answer.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
-    const parsed = parseErrorBody(answer.body, answer.status);
-    expect(parsed.conforming ? [] : parsed.problems).toStrictEqual([]);
-    expect(parsed.body).toMatchObject({ error_code: 3 });
+  it.each(MALFORMED)("$name -> $status / 3", async ({ data, status }) => {
+    expectMalformedAnswer(await rawRequest(running.port, data), status);
   });
 });
 

@@ -9,7 +9,7 @@ import { compileRouteSchemas } from "../../src/schema.js";
 import { lookup } from "./app.js";
 import { buildSpecApp, expectError, json, member, thrownBody, viaInject } from "./fastify-support.js";
 import { check, overHttp, type Send } from "./harness.js";
-import { sendRaw } from "./raw-socket-fastify.js";
+import { expectMalformedAnswer, MALFORMED, rawRequest } from "./raw-socket.js";
 import { scenarios } from "./scenarios.js";
 
 describe("fastify adapter: shared scenarios", () => {
@@ -347,27 +347,8 @@ describe("fastify adapter: malformed HTTP over a real socket", () => {
   });
   afterAll(() => app.close());
 
-  it.each([
-    [
-      "a smuggling attempt (Content-Length and chunked)",
-      "GET /items HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
-      400,
-    ],
-    ["a garbage request line", "HELLO\r\n\r\n", 400],
-    ["a lowercase method", "get /items HTTP/1.1\r\nHost: x\r\n\r\n", 400],
-    [
-      "a header block over 16 KiB",
-      `GET /items HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
-      431,
-    ],
-  ])("%s is %s / 3 with a conforming body", async (_name, request, status) => {
-    const answer = await sendRaw(port, request);
-    expect(answer.status).toBe(status);
-    expect(answer.headers["content-type"]).toBe("application/json; charset=utf-8");
-    expect(answer.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
-    const parsed = parseErrorBody(answer.body, status);
-    expect(parsed.conforming ? [] : parsed.problems).toStrictEqual([]);
-    expect((JSON.parse(answer.body) as { error_code: number }).error_code).toBe(3);
+  it.each(MALFORMED)("$name -> $status / 3", async ({ data, status }) => {
+    expectMalformedAnswer(await rawRequest(port, data), status);
   });
 
   it.each(scenarios.map((s) => [s.name, s] as const))("over the socket too: %s", async (_name, scenario) => {
@@ -375,7 +356,7 @@ describe("fastify adapter: malformed HTTP over a real socket", () => {
   });
 
   it("a well-formed request on the same server is answered normally", async () => {
-    const answer = await sendRaw(port, "GET /items/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const answer = await rawRequest(port, "GET /items/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     expect(answer.status).toBe(200);
     expect(answer.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
   });

@@ -12,7 +12,7 @@ import { protectServer } from "../../src/adapters/node-http.js";
 import { parseErrorBody } from "../../src/index.js";
 import { type Answer, check, overHttp, type Send } from "./harness.js";
 import { buildExtras, buildSpecApp, capture, type Entry, inProcess } from "./hono-apps.js";
-import { rawRequest } from "./raw-socket-hono.js";
+import { expectMalformedAnswer, MALFORMED, rawRequest } from "./raw-socket.js";
 import { type Scenario, scenarios } from "./scenarios.js";
 
 const errorScenario = (name: string, method: string, path: string, status: number): Scenario => ({
@@ -123,28 +123,8 @@ describe("hono adapter over a real socket (@hono/node-server)", () => {
     });
   });
 
-  const malformed: [string, string | Buffer, number][] = [
-    [
-      "a smuggling attempt (Content-Length and chunked)",
-      "GET /items HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
-      400,
-    ],
-    ["a garbage request line", "HELLO\r\n\r\n", 400],
-    ["a lowercase method", "get /items HTTP/1.1\r\nHost: x\r\n\r\n", 400],
-    [
-      "a header block over 16 KiB",
-      `GET /items HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(17 * 1024)}\r\n\r\n`,
-      431,
-    ],
-  ];
-  it.each(malformed)("answers %s with the contract", async (_name, bytes, status) => {
-    const answer = await rawRequest(port, bytes);
-    expect(answer.status).toBe(status);
-    expect(answer.headers["content-type"]).toBe("application/json; charset=utf-8");
-    expect(answer.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
-    const parsed = parseErrorBody(answer.body, answer.status);
-    expect(parsed.conforming ? [] : parsed.problems).toStrictEqual([]);
-    expect(JSON.parse(answer.body)).toMatchObject({ error_code: 3 });
+  it.each(MALFORMED)("answers $name with $status / 3", async ({ data, status }) => {
+    expectMalformedAnswer(await rawRequest(port, data), status);
   });
 });
 

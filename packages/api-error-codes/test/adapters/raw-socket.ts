@@ -1,51 +1,87 @@
-/** Sends raw bytes over TCP and parses the one HTTP response that comes back. */
+/**
+ * Raw-socket requests for malformed HTTP that no HTTP client would send: the bytes go out as given
+ * (or in timed pieces, for slow clients), and the first response is read until complete or closed.
+ */
 import { connect } from "node:net";
+import { expect } from "vitest";
+import { parseErrorBody } from "../../src/index.js";
 
 export interface RawAnswer {
   status: number;
+  /** Lower-case names. */
   headers: Record<string, string>;
   body: string;
 }
 
-/** Writes `data` (all at once, or in timed pieces) and resolves with the response once the socket closes. */
+/** Whether `bytes` hold a whole response: headers, and as much body as Content-Length says. */
+function complete(bytes: Buffer): boolean {
+  const end = bytes.indexOf("\r\n\r\n");
+  if (end === -1) return false;
+  const length = /\r\ncontent-length: *(\d+)/i.exec(bytes.subarray(0, end).toString("latin1"))?.[1];
+  return length !== undefined && bytes.length - end - 4 >= Number(length);
+}
+
+function parse(bytes: Buffer): RawAnswer {
+  const text = bytes.toString("utf8");
+  const end = text.indexOf("\r\n\r\n");
+  if (end === -1) throw new Error(`no complete HTTP response: ${JSON.stringify(text.slice(0, 200))}`);
+  const [statusLine = "", ...lines] = text.slice(0, end).split("\r\n");
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(":");
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const status = Number(statusLine.split(" ")[1]);
+  const length = headers["content-length"];
+  const rest = bytes.subarray(Buffer.byteLength(text.slice(0, end + 4)));
+  const body = (length === undefined ? rest : rest.subarray(0, Number(length))).toString("utf8");
+  return { status, headers, body };
+}
+
+/**
+ * Sends `request` as raw bytes and resolves with the first response, once complete or closed. An
+ * array is written piece by piece, numbers being pauses in milliseconds: a slow client.
+ */
 export function rawRequest(
   port: number,
-  data: string | Buffer | (string | number)[],
+  request: string | Buffer | readonly (string | number)[],
   timeoutMs = 5000,
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, "127.0.0.1");
     const chunks: Buffer[] = [];
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error("no complete answer in time"));
-    }, timeoutMs);
-    socket.on("data", (c: Buffer) => chunks.push(c));
-    socket.on("error", () => {});
-    socket.on("close", () => {
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      const text = Buffer.concat(chunks).toString("latin1");
-      const split = text.indexOf("\r\n\r\n");
-      const lines = text.slice(0, split).split("\r\n");
-      const status = Number(lines[0]?.split(" ")[1]);
-      const headers: Record<string, string> = {};
-      for (const line of lines.slice(1)) {
-        const colon = line.indexOf(":");
-        headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      socket.destroy();
+      try {
+        resolve(parse(Buffer.concat(chunks)));
+      } catch (error) {
+        reject(error);
       }
-      resolve({ status, headers, body: split === -1 ? "" : text.slice(split + 4) });
+    };
+    const timer = setTimeout(finish, timeoutMs);
+    socket.on("data", (chunk: Buffer) => {
+      chunks.push(chunk);
+      // A kept-alive connection stays open: the response is done when its body is.
+      if (complete(Buffer.concat(chunks))) finish();
     });
-    socket.on("connect", async () => {
-      if (!Array.isArray(data)) {
-        socket.write(data);
-        return;
-      }
-      // Strings are written, numbers are pauses in ms: a slow client.
-      for (const piece of data) {
+    socket.on("end", finish);
+    socket.on("close", finish);
+    // A server that answers before reading everything may reset while the rest is still being written.
+    socket.on("error", finish);
+    if (!Array.isArray(request)) {
+      socket.write(request as string | Buffer);
+      return;
+    }
+    void (async () => {
+      for (const piece of request) {
         if (typeof piece === "number") await new Promise((r) => setTimeout(r, piece));
         else if (!socket.destroyed) socket.write(piece);
       }
-    });
+    })();
   });
 }
 
@@ -66,7 +102,7 @@ export const MALFORMED: { name: string; data: string; status: number }[] = [
   { name: "space before the colon", data: "GET /items HTTP/1.1\r\nHost : x\r\n\r\n", status: 400 },
   {
     name: "bad chunk size",
-    data: "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    data: "POST /notes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
     status: 400,
   },
   {
@@ -75,3 +111,13 @@ export const MALFORMED: { name: string; data: string; status: number }[] = [
     status: 431,
   },
 ];
+
+/** What a malformed request must get: the status, JSON, a fresh request id and a conforming code-3 body. */
+export function expectMalformedAnswer(answer: RawAnswer, status: number): void {
+  expect(answer.status).toBe(status);
+  expect(answer.headers["content-type"]).toBe("application/json; charset=utf-8");
+  expect(answer.headers["x-content-type-options"]).toBe("nosniff");
+  expect(answer.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  const parsed = parseErrorBody(answer.body, status);
+  expect(parsed.conforming ? parsed.body.error_code : parsed.problems).toBe(3);
+}

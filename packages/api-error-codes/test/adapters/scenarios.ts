@@ -265,6 +265,22 @@ const parameters: Scenario[] = [
     },
   },
   {
+    name: "bad percent-encoding in the query is 400 / 3",
+    method: "GET",
+    path: "/items?limit=%E0%A4%A",
+    expect: {
+      status: 400,
+      body: violations(3, [
+        {
+          in: "query",
+          pointer: "",
+          rule: "parse",
+          message: 'Query parameter "limit=%E0%A4%A" is not valid percent-encoded UTF-8',
+        },
+      ]),
+    },
+  },
+  {
     name: "a path parameter of the wrong type is 5, never 404",
     method: "GET",
     path: "/items/abc",
