@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { codesJson, codesMarkdownTable } from "../src/catalog.js";
 import { BUILTIN_CODES, listCodes } from "../src/index.js";
+import { renderReadme } from "../scripts/readme-blocks.js";
 import { API_ERROR_SCHEMA_NAME, errorComponentName, errorComponents } from "../src/openapi.js";
 
 const README = fileURLToPath(new URL("../../../README.md", import.meta.url));
@@ -20,6 +21,11 @@ describe("drift", () => {
     expect(match?.[1], "run: node --import tsx packages/api-error-codes/scripts/sync-readme.ts").toBe(
       codesMarkdownTable(),
     );
+  });
+
+  it("the README's quickstarts are the example files the tests run", () => {
+    const text = readFileSync(README, "utf8");
+    expect(renderReadme(text), "run: node --import tsx packages/api-error-codes/scripts/sync-readme.ts").toBe(text);
   });
 
   it("the registry holds exactly the built-in codes here (no test registered extras)", () => {

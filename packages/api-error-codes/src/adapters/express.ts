@@ -352,8 +352,14 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
       try {
         if (scan.stale()) scan.sync();
         const resolved = contract.resolve(req.method ?? "GET", req.url ?? "/");
-        if (resolved.kind === "options") {
+        if (resolved.kind === "options" && req.headers["access-control-request-method"] === undefined) {
           res.writeHead(204, resolved.headers).end();
+        } else if (resolved.kind === "options") {
+          // A CORS preflight belongs to the app's CORS middleware; 204 + Allow when none answers it.
+          dispatch.call(this, req, res, (error?: unknown) => {
+            if (error) answer(req, res, error);
+            else if (!res.headersSent) res.writeHead(204, resolved.headers).end();
+          });
         } else if (resolved.kind !== "match") {
           answer(req, res, resolved.error);
         } else {

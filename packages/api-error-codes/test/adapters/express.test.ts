@@ -401,3 +401,55 @@ describe("express adapter: never HTML", () => {
     for (const answer of seen) expect(answer.headers["content-type"] ?? "").not.toMatch(/html/);
   });
 });
+
+describe("express adapter: CORS preflights reach the app's CORS middleware", () => {
+  const preflight = { origin: "http://app.example", "access-control-request-method": "POST" };
+
+  it("a CORS middleware answers the preflight with its own headers", async () => {
+    const app = express();
+    apiErrorCodes(app, { logger: false });
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      if (req.method !== "OPTIONS" || req.headers["access-control-request-method"] === undefined)
+        return next();
+      res
+        .set({ "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, POST" })
+        .status(204)
+        .end();
+    });
+    app.get("/items", (_req, res) => res.json([]));
+    app.post("/items", (_req, res) => res.status(201).json({}));
+    const running = await start(app);
+    try {
+      const answer = await running.send(request("OPTIONS", "/items", { headers: preflight }));
+      expect(answer.status).toBe(204);
+      expect(answer.headers["access-control-allow-origin"]).toBe("*");
+      expect(answer.headers["access-control-allow-methods"]).toBe("GET, POST");
+      const plain = await running.send(request("OPTIONS", "/items"));
+      expect([plain.status, plain.headers.allow, plain.headers["access-control-allow-origin"]]).toStrictEqual(
+        [204, "GET, HEAD, OPTIONS, POST", undefined],
+      );
+    } finally {
+      await stop(running);
+    }
+  });
+
+  // Known limit: a preflight is handed to the app, so without a CORS middleware Express's router
+  // answers it itself (200, its own Allow, text body). Browsers fail such a preflight either way.
+  it("without a CORS middleware a preflight is Express's own OPTIONS answer; unknown paths stay 404", async () => {
+    const app = express();
+    apiErrorCodes(app, { logger: false });
+    app.use((_req: Request, _res: Response, next: NextFunction) => next());
+    const router = express.Router();
+    router.get("/items", (_req, res) => res.json([]));
+    app.use(router);
+    const running = await start(app);
+    try {
+      const answer = await running.send(request("OPTIONS", "/nope", { headers: preflight }));
+      expect(answer.status).toBe(404);
+      const known = await running.send(request("OPTIONS", "/items", { headers: preflight }));
+      expect([known.status, known.headers.allow, known.text]).toStrictEqual([200, "GET, HEAD", "GET, HEAD"]);
+    } finally {
+      await stop(running);
+    }
+  });
+});
