@@ -6,9 +6,9 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { renderReadme } from "../scripts/readme-blocks.js";
 import { codesJson, codesMarkdownTable } from "../src/catalog.js";
 import { BUILTIN_CODES, listCodes } from "../src/index.js";
-import { renderReadme } from "../scripts/readme-blocks.js";
 import { API_ERROR_SCHEMA_NAME, errorComponentName, errorComponents } from "../src/openapi.js";
 
 const README = fileURLToPath(new URL("../../../README.md", import.meta.url));
@@ -25,7 +25,9 @@ describe("drift", () => {
 
   it("the README's quickstarts are the example files the tests run", () => {
     const text = readFileSync(README, "utf8");
-    expect(renderReadme(text), "run: node --import tsx packages/api-error-codes/scripts/sync-readme.ts").toBe(text);
+    expect(renderReadme(text), "run: node --import tsx packages/api-error-codes/scripts/sync-readme.ts").toBe(
+      text,
+    );
   });
 
   it("the registry holds exactly the built-in codes here (no test registered extras)", () => {

@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../examples/fastify.js";
 import { apiErrorCodes, serverOptions } from "../../src/adapters/fastify.js";
-import { ApiError, parseErrorBody, parseQuery } from "../../src/index.js";
+import { ApiError, parseQuery } from "../../src/index.js";
 import { compileRouteSchemas } from "../../src/schema.js";
 import { lookup } from "./app.js";
 import { buildSpecApp, expectError, json, member, thrownBody, viaInject } from "./fastify-support.js";

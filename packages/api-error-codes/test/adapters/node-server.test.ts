@@ -7,7 +7,6 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApi } from "../../examples/node.js";
 import { createApi } from "../../src/adapters/node.js";
-import { parseErrorBody } from "../../src/index.js";
 import { expectMalformedAnswer, MALFORMED, rawRequest } from "./raw-socket.js";
 
 const entries: { level: string; entry: Record<string, unknown>; message: string }[] = [];
