@@ -87,6 +87,10 @@ function leftover(thrown: unknown, context: ClassifyContext): ApiError<number> {
  */
 export function classify(thrown: unknown, context: ClassifyContext = {}): ApiError<number> {
   try {
+    // An error the typed client raised about ANOTHER service is that service's failure: its own
+    // 401 or 404 must never be passed on as if it were ours.
+    const fromClient = fromClientError(thrown, context);
+    if (fromClient !== undefined) return fromClient;
     if (isApiError<number>(thrown)) return thrown;
     if ((typeof thrown !== "object" && typeof thrown !== "function") || thrown === null) {
       return leftover(thrown, context);
@@ -96,6 +100,26 @@ export function classify(thrown: unknown, context: ClassifyContext = {}): ApiErr
     // A hostile value (a Proxy whose every trap throws) can break the best-guarded read.
     return ApiError.unknown({ cause: thrown });
   }
+}
+
+const CLIENT_ERRORS: Record<symbol, "bad_response" | "unavailable" | "timeout"> = {
+  [Symbol.for("api-error-codes.ClientApiError")]: "bad_response",
+  [Symbol.for("api-error-codes.NetworkError")]: "unavailable",
+  [Symbol.for("api-error-codes.TimeoutError")]: "timeout",
+};
+
+function fromClientError(thrown: unknown, context: ClassifyContext): ApiError<11> | undefined {
+  if (typeof thrown !== "object" || thrown === null) return undefined;
+  for (const brand of Object.getOwnPropertySymbols(CLIENT_ERRORS)) {
+    if ((thrown as Record<symbol, unknown>)[brand] === true) {
+      const reason = CLIENT_ERRORS[brand] as "bad_response" | "unavailable" | "timeout";
+      // An upstream that answered 503 (or 11/12) is unavailable rather than misbehaving.
+      const status = (thrown as { status?: unknown }).status;
+      const unavailable = reason === "bad_response" && (status === 502 || status === 503 || status === 504);
+      return upstreamError(context, unavailable ? "unavailable" : reason, thrown);
+    }
+  }
+  return undefined;
 }
 
 /**
