@@ -101,8 +101,11 @@ describe("commands as functions", () => {
       ["codes", "--bogus"],
       "api-error-codes: codes: Unknown option '--bogus' (see \"api-error-codes codes --help\")",
     ],
-    [["check", "http://localhost:3000"], "api-error-codes: check: not implemented yet"],
-    [["check"], "api-error-codes: check: not implemented yet"],
+    [["check"], 'api-error-codes: check: missing <baseUrl> (see "api-error-codes check --help")'],
+    [
+      ["check", "ftp://localhost"],
+      'api-error-codes: check: the base URL must be http:// or https://, got "ftp://localhost" (see "api-error-codes check --help")',
+    ],
   ])("run %j fails with exit code 2", async (argv, message) => {
     expect(await run(argv)).toStrictEqual({ exitCode: EXIT_USAGE, stdout: "", stderr: `${message}\n` });
   });
@@ -164,10 +167,10 @@ describe("the built binary", () => {
       stderr:
         'api-error-codes: codes: --format must be one of table, json, markdown, got "yaml" (see "api-error-codes codes --help")\n',
     });
-    expect(exec(["check", "http://localhost:3000"])).toStrictEqual({
+    expect(exec(["check"])).toStrictEqual({
       exitCode: 2,
       stdout: "",
-      stderr: "api-error-codes: check: not implemented yet\n",
+      stderr: 'api-error-codes: check: missing <baseUrl> (see "api-error-codes check --help")\n',
     });
   });
 

@@ -2,7 +2,11 @@
 import { run } from "./run.js";
 
 // No top-level await: the same entry is also built as CommonJS.
-run(process.argv.slice(2)).then(
+run(process.argv.slice(2), {
+  stdoutIsTTY: process.stdout.isTTY === true,
+  stderr: process.stderr,
+  env: process.env,
+}).then(
   (result) => {
     process.stdout.write(result.stdout);
     process.stderr.write(result.stderr);

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { codesJson, codesMarkdownTable, codesTextTable } from "../catalog.js";
+import { type CliIo, checkCommand } from "./check/command.js";
 import { VERSION } from "./version.js";
 
 /** What a command produced; the entry point writes it out and exits with `exitCode`. */
@@ -23,7 +24,7 @@ export const HELP = `Usage: ${PROGRAM} <command> [options]
 
 Commands:
   codes [--format table|json|markdown]   print the error code table (default: table)
-  check <baseUrl>                        probe a running API for conformance (not implemented yet)
+  check <baseUrl> [--spec <file|url>]    probe a running API for conformance (see "check --help")
 
 Options:
   -h, --help      show this help
@@ -97,14 +98,16 @@ export function codesCommand(args: readonly string[]): CliResult {
   return ok(renderCodes(format as CodesFormat));
 }
 
+export type { CliIo } from "./check/command.js";
+
 /**
- * Runs the command line (arguments without `node` and the script). Asynchronous because commands
- * that talk to a server will be.
+ * Runs the command line (arguments without `node` and the script). `io` tells what the terminal
+ * is like (colour, progress); by default nothing is a TTY, so results are plain text.
  * @example
  * const result = await run(["codes", "--format", "markdown"]);
  * process.stdout.write(result.stdout);
  */
-export async function run(argv: readonly string[]): Promise<CliResult> {
+export async function run(argv: readonly string[], io: CliIo = {}): Promise<CliResult> {
   const [command, ...rest] = argv;
   if (command === undefined) return usageError("missing command");
   if (command.startsWith("-")) {
@@ -122,7 +125,7 @@ export async function run(argv: readonly string[]): Promise<CliResult> {
     case "codes":
       return codesCommand(rest);
     case "check":
-      return { exitCode: EXIT_USAGE, stdout: "", stderr: `${PROGRAM}: check: not implemented yet\n` };
+      return checkCommand(rest, io);
     default:
       return usageError(`unknown command "${command}"`);
   }

@@ -1,0 +1,279 @@
+/**
+ * Loading an OpenAPI 3.x document (JSON, from a file or a URL) and reducing it to what the checker
+ * probes: operations with their parameters, JSON body schema, security and documented statuses.
+ * Local `$ref`s (`#/components/...`) are resolved everywhere, cycles included.
+ */
+import { readFile } from "node:fs/promises";
+import type { Credentials, Operation, Parameter, RequestBody, Schema, Spec } from "./types.js";
+
+/** The document cannot be used; the run stops with exit code 2. */
+export class SpecError extends Error {
+  override readonly name = "SpecError";
+}
+
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
+const IGNORED_HEADERS = new Set(["accept", "authorization", "content-type"]);
+const JSON_MEDIA = /^application\/(?:[\w.+-]+\+)?json$/;
+
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * The text of a document named by a path or an http(s) URL.
+ * @example
+ * const text = await readSource("http://127.0.0.1:3000/openapi.json", 5000);
+ */
+export async function readSource(source: string, timeoutMs: number): Promise<string> {
+  if (/^https?:\/\//i.test(source)) {
+    let response: Response;
+    try {
+      response = await fetch(source, {
+        headers: { accept: "application/json" },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new SpecError(`cannot fetch the spec ${source}: ${describeFetchError(error)}`);
+    }
+    if (!response.ok) throw new SpecError(`cannot fetch the spec ${source}: HTTP ${response.status}`);
+    return response.text();
+  }
+  try {
+    return await readFile(source, "utf8");
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new SpecError(`cannot read the spec ${source}: ${typeof code === "string" ? code : String(error)}`);
+  }
+}
+
+function describeFetchError(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  if (typeof cause?.code === "string") return cause.code;
+  if (error instanceof Error && error.name === "TimeoutError") return "timed out";
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Parses and normalises a document.
+ * @example
+ * const spec = parseSpec(await readSource("openapi.json", 5000), "openapi.json");
+ * spec.operations.map((op) => op.label); // ["GET /v1/orders", "POST /v1/orders", ...]
+ */
+export function parseSpec(text: string, source: string): Spec {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new SpecError(`the spec ${source} is not JSON (YAML is not supported; convert it to JSON)`);
+  }
+  if (!isRecord(raw)) throw new SpecError(`the spec ${source} is not a JSON object`);
+  if (typeof raw.swagger === "string") {
+    throw new SpecError(`the spec ${source} is Swagger ${raw.swagger}; only OpenAPI 3.x is supported`);
+  }
+  if (typeof raw.openapi !== "string" || !raw.openapi.startsWith("3.")) {
+    throw new SpecError(`the spec ${source} is not an OpenAPI 3.x document (no "openapi": "3.x")`);
+  }
+  if (!isRecord(raw.paths)) throw new SpecError(`the spec ${source} has no "paths" object`);
+  const doc = resolveRefs(raw) as Record<string, unknown>;
+  const components = isRecord(doc.components) ? doc.components : {};
+  const schemes = isRecord(components.securitySchemes) ? components.securitySchemes : {};
+  const operations: Operation[] = [];
+  const paths = new Map<string, string[]>();
+  for (const [path, item] of Object.entries(doc.paths as Record<string, unknown>)) {
+    if (!path.startsWith("/") || !isRecord(item)) continue;
+    const shared = parametersOf(item.parameters);
+    const methods: string[] = [];
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!isRecord(op)) continue;
+      methods.push(method.toUpperCase());
+      operations.push(operationOf(method.toUpperCase(), path, op, shared, doc.security, schemes));
+    }
+    if (methods.length > 0) paths.set(path, methods);
+  }
+  return { source, serverPath: serverPathOf(doc.servers), operations, paths };
+}
+
+/** Loads a document from a path or URL. */
+export async function loadSpec(source: string, timeoutMs: number): Promise<Spec> {
+  return parseSpec(await readSource(source, timeoutMs), source);
+}
+
+function serverPathOf(servers: unknown): string {
+  const first = Array.isArray(servers) ? (servers[0] as unknown) : undefined;
+  if (!isRecord(first) || typeof first.url !== "string") return "";
+  const variables = isRecord(first.variables) ? first.variables : {};
+  const url = first.url.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const variable = variables[name];
+    return isRecord(variable) && typeof variable.default === "string" ? variable.default : "";
+  });
+  let path = url;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    try {
+      path = new URL(url).pathname;
+    } catch {
+      return "";
+    }
+  } else if (!url.startsWith("/")) {
+    return "";
+  }
+  return path.replace(/\/+$/, "");
+}
+
+function parametersOf(list: unknown): Parameter[] {
+  if (!Array.isArray(list)) return [];
+  const out: Parameter[] = [];
+  for (const p of list as unknown[]) {
+    if (!isRecord(p) || typeof p.name !== "string") continue;
+    if (p.in !== "path" && p.in !== "query" && p.in !== "header") continue;
+    // OpenAPI ignores header parameters of these names; the checker sets them itself.
+    if (p.in === "header" && IGNORED_HEADERS.has(p.name.toLowerCase())) continue;
+    let schema: unknown = p.schema;
+    if (!isRecord(schema) && isRecord(p.content)) {
+      const media = Object.values(p.content)[0];
+      schema = isRecord(media) ? media.schema : undefined;
+    }
+    out.push({
+      name: p.in === "header" ? p.name.toLowerCase() : p.name,
+      in: p.in,
+      required: p.in === "path" || p.required === true,
+      schema: isRecord(schema) ? schema : {},
+    });
+  }
+  return out;
+}
+
+function operationOf(
+  method: string,
+  path: string,
+  op: Record<string, unknown>,
+  shared: readonly Parameter[],
+  globalSecurity: unknown,
+  schemes: Record<string, unknown>,
+): Operation {
+  const own = parametersOf(op.parameters);
+  const parameters = [...shared.filter((p) => !own.some((o) => o.name === p.name && o.in === p.in)), ...own];
+  // A template parameter the document forgot to declare is still a required string.
+  for (const match of path.matchAll(/\{([^}]+)\}/g)) {
+    const name = match[1] as string;
+    if (!parameters.some((p) => p.in === "path" && p.name === name)) {
+      parameters.push({ name, in: "path", required: true, schema: { type: "string" } });
+    }
+  }
+  const responses = isRecord(op.responses) ? Object.keys(op.responses) : [];
+  return {
+    method,
+    path,
+    label: `${method} ${path}`,
+    parameters,
+    security: securityOf(op.security !== undefined ? op.security : globalSecurity, schemes),
+    body: bodyOf(op.requestBody),
+    responses,
+  };
+}
+
+function securityOf(requirements: unknown, schemes: Record<string, unknown>): Credentials | undefined {
+  if (!Array.isArray(requirements) || requirements.length === 0) return undefined;
+  // An empty requirement object makes credentials optional: anonymous calls are allowed.
+  if (requirements.some((r) => isRecord(r) && Object.keys(r).length === 0)) return undefined;
+  let unsupported: string | undefined;
+  for (const requirement of requirements as unknown[]) {
+    if (!isRecord(requirement)) continue;
+    for (const name of Object.keys(requirement)) {
+      const scheme = schemes[name];
+      if (!isRecord(scheme)) {
+        unsupported ??= name;
+        continue;
+      }
+      const type = String(scheme.type ?? "").toLowerCase();
+      if (
+        (type === "http" && String(scheme.scheme ?? "").toLowerCase() === "bearer") ||
+        type === "oauth2" ||
+        type === "openidconnect"
+      ) {
+        return { kind: "bearer" };
+      }
+      if (type === "apikey" && scheme.in === "header" && typeof scheme.name === "string") {
+        return { kind: "header", header: scheme.name.toLowerCase() };
+      }
+      unsupported ??= `${name} (${type}${typeof scheme.scheme === "string" ? ` ${scheme.scheme}` : ""})`;
+    }
+  }
+  return { kind: "unsupported", scheme: unsupported ?? "unknown" };
+}
+
+function bodyOf(requestBody: unknown): RequestBody | undefined {
+  if (!isRecord(requestBody) || !isRecord(requestBody.content)) return undefined;
+  const mediaTypes = Object.keys(requestBody.content).map((m) => m.toLowerCase());
+  const jsonKey = Object.keys(requestBody.content).find((m) =>
+    JSON_MEDIA.test(m.split(";")[0]?.trim().toLowerCase() ?? ""),
+  );
+  if (jsonKey === undefined) return undefined;
+  const media = requestBody.content[jsonKey];
+  const schema = isRecord(media) && isRecord(media.schema) ? media.schema : undefined;
+  return { required: requestBody.required === true, schema, mediaTypes };
+}
+
+/** Decodes one JSON Pointer segment. */
+function unescapeSegment(segment: string): string {
+  let decoded = segment;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    // Not percent-encoded after all; use it as written.
+  }
+  return decoded.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
+function lookup(doc: unknown, ref: string): unknown {
+  if (ref === "#") return doc;
+  if (!ref.startsWith("#/")) return undefined;
+  let node: unknown = doc;
+  for (const segment of ref.slice(2).split("/")) {
+    const key = unescapeSegment(segment);
+    if (Array.isArray(node)) node = node[Number(key)];
+    else if (isRecord(node) && Object.hasOwn(node, key)) node = node[key];
+    else return undefined;
+  }
+  return node;
+}
+
+/**
+ * A copy of the document with every local `$ref` replaced by (a shared copy of) its target.
+ * Recursive schemas become cyclic object graphs; walkers bound their depth. External references
+ * stay as they are and read as empty schemas.
+ */
+export function resolveRefs(doc: unknown): unknown {
+  const memo = new Map<string, unknown>();
+  const visit = (node: unknown, hops: number): unknown => {
+    if (Array.isArray(node)) return node.map((item) => visit(item, hops));
+    if (!isRecord(node)) return node;
+    const ref = node.$ref;
+    if (typeof ref === "string" && ref.startsWith("#") && hops < 32) {
+      let target = memo.get(ref);
+      if (!memo.has(ref)) {
+        const placeholder: Record<string, unknown> = {};
+        memo.set(ref, placeholder);
+        const resolved = visit(lookup(doc, ref), hops + 1);
+        if (isRecord(resolved)) {
+          Object.assign(placeholder, resolved);
+          target = placeholder;
+        } else {
+          target = resolved;
+          memo.set(ref, resolved);
+        }
+      }
+      const siblings = Object.keys(node).filter((key) => key !== "$ref");
+      if (siblings.length === 0 || !isRecord(target)) return target;
+      const merged: Record<string, unknown> = { ...target };
+      for (const key of siblings) merged[key] = visit(node[key], hops);
+      return merged;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) out[key] = visit(value, hops);
+    return out;
+  };
+  return visit(doc, 0);
+}
+
+/** The schema of a parameter or field, `{}` when it is not an object. */
+export const asSchema = (value: unknown): Schema => (isRecord(value) ? value : {});
