@@ -26,7 +26,7 @@ export {
   parseJsonBody,
   requestHasBody,
 } from "./body.js";
-export { type ClassifyContext, classify } from "./classify.js";
+export { type ClassifyContext, classify, withDatabase, withUpstream } from "./classify.js";
 export {
   BUILTIN_CODES,
   type BuiltinCode,
