@@ -1,0 +1,80 @@
+/**
+ * The conformance checker (`api-error-codes check`) against the reference API: with the served
+ * OpenAPI document and valid, forbidden and expired tokens, every check passes.
+ */
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkCommand } from "../../../packages/api-error-codes/src/cli/check/command.js";
+import { backends } from "./support/backends.js";
+import { call } from "./support/http.js";
+import { startApi, type TestApi } from "./support/server.js";
+import { startSwitchboard } from "./support/upstreams.js";
+
+const sqlite = backends.find((b) => b.name === "sqlite")!;
+
+interface Report {
+  summary: { passed: number; failed: number; skipped: number };
+  results: { check: string; operation: string; passed: boolean; message: string }[];
+}
+
+describe("api-error-codes check against the reference API", () => {
+  let api: TestApi;
+  let rates: Awaited<ReturnType<typeof startSwitchboard>>;
+  let database: Awaited<ReturnType<typeof sqlite.create>>;
+  const tokens = { admin: "", member: "", expired: "" };
+
+  const login = async (email: string, password: string): Promise<string> => {
+    const answer = await call(api.base, "POST", "/v1/auth/token", { body: { email, password } });
+    expect(answer.status, answer.text).toBe(201);
+    return (answer.json as { access_token: string }).access_token;
+  };
+
+  beforeAll(async () => {
+    database = await sqlite.create();
+    rates = await startSwitchboard();
+    api = await startApi({ databaseUrl: database.url, ratesUrl: rates.url });
+    tokens.expired = await login("member@example.com", "member-password");
+    api.clock.advance(901_000); // past ACCESS_TOKEN_TTL (900 s): that token is now known and expired
+    tokens.admin = await login("admin@example.com", "admin-password");
+    tokens.member = await login("member@example.com", "member-password");
+  });
+  afterAll(async () => {
+    await api?.close();
+    await rates?.close();
+    await database?.remove();
+  });
+
+  it("passes every check, with more than 30 run", async () => {
+    const result = await checkCommand([
+      api.base,
+      "--spec",
+      `${api.base}/openapi.json`,
+      "--token",
+      tokens.admin,
+      "--forbidden-token",
+      tokens.member,
+      "--expired-token",
+      tokens.expired,
+      "--format",
+      "json",
+      "--allow-writes",
+    ]);
+    const report = JSON.parse(result.stdout) as Report;
+    const failed = report.results.filter((r) => !r.passed);
+    expect(failed, JSON.stringify(failed, null, 2)).toStrictEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(report.summary.failed).toBe(0);
+    expect(report.summary.passed).toBeGreaterThan(30);
+    console.log(`checker against the reference API: ${JSON.stringify(report.summary)}`);
+    // The operations of DESIGN section 4 were all probed.
+    const operations = new Set(report.results.map((r) => r.operation));
+    for (const operation of [
+      "POST /v1/orders",
+      "GET /v1/orders/{id}",
+      "POST /v1/orders/{id}/refund",
+      "GET /v1/admin/users",
+    ]) {
+      expect(operations).toContain(operation);
+    }
+  }, 60_000);
+});
