@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { codesMarkdownTable } from "../src/catalog.js";
 
 export const README = fileURLToPath(new URL("../../../README.md", import.meta.url));
-export const EXAMPLES = ["node", "express", "fastify", "hono", "client"] as const;
+export const EXAMPLES = ["node", "express", "fastify", "hono", "client", "openapi"] as const;
 
 /** Marker name -> the text that belongs between its start and end markers. */
 export function generatedBlocks(): Map<string, string> {

@@ -1,7 +1,14 @@
 import Ajv2020Module from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import { ApiError, listCodes, parseErrorBody, registerCode, serializeError } from "../src/index.js";
+import {
+  ApiError,
+  BUILTIN_CODES,
+  listCodes,
+  parseErrorBody,
+  registerCode,
+  serializeError,
+} from "../src/index.js";
 import {
   API_ERROR_SCHEMA_NAME,
   codeSchema,
@@ -533,6 +540,24 @@ describe("errorResponses", () => {
     expect(() => errorResponses([Number.NaN])).toThrow(TypeError);
     expect(() => errorExample(11, 500)).toThrow(
       "errorExample: status 500 is not allowed for code 11 EXTERNAL_SERVICE (allowed: 502, 503, 504)",
+    );
+  });
+});
+
+describe("the OpenAPI quickstart example", () => {
+  it("documents each status of each operation from the registry", async () => {
+    const { document } = await import("../examples/openapi.js");
+    expect(Object.keys(document.paths["/orders/{id}"].get.responses)).toStrictEqual([
+      "200",
+      "400",
+      "401",
+      "404",
+      "503",
+    ]);
+    expect(Object.keys(document.paths["/orders/{id}"].put.responses)).toStrictEqual(["204", "404", "409"]);
+    // Every built-in code (this file also registers an application code, which appears too).
+    expect(Object.keys(document.components.responses)).toEqual(
+      expect.arrayContaining(BUILTIN_CODES.map((d) => errorComponentName(d.code))),
     );
   });
 });
