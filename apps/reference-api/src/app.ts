@@ -74,6 +74,15 @@ export function createLogger(config: Pick<Config, "logLevel">, destination?: Des
     level: config.logLevel,
     base: { service: "reference-api" },
     redact: { paths: REDACT, censor: "[redacted]" },
+    // Fastify logs each request's URL; a query string may carry a secret (a token pasted into a
+    // link), so only the path is logged.
+    serializers: {
+      req: (req: { method?: string; url?: string; ip?: string }) => ({
+        method: req.method,
+        url: String(req.url ?? "").split("?", 1)[0],
+        remoteAddress: req.ip,
+      }),
+    },
   };
   return destination === undefined ? pino(options) : pino(options, destination);
 }

@@ -80,15 +80,14 @@ export class ApiError<C extends number = KnownCode> extends Error {
         `ApiError: status ${status} is not allowed for code ${code} ${definition.name} (allowed: ${definition.statuses.join(", ")})`,
       );
     }
-    // 4xx answers are expected outcomes, not bugs: skipping the stack trace makes them cheap.
+    // 4xx answers are expected outcomes, not bugs: skipping the stack trace makes them cheap. An
+    // error caused by an Error skips it too: the cause's stack is the one logged, and capturing a
+    // second one would double the cost of every 500.
+    const cause = options.cause;
     const limit = Error.stackTraceLimit;
-    if (status < 500) Error.stackTraceLimit = 0;
-    super(
-      options.message ?? definition.message,
-      options.cause === undefined ? undefined : { cause: options.cause },
-    );
+    if (status < 500 || carriesStack(cause)) Error.stackTraceLimit = 0;
+    super(options.message ?? definition.message, cause === undefined ? undefined : { cause });
     Error.stackTraceLimit = limit;
-    Object.defineProperty(this, BRAND, { value: true });
     this.code = code;
     this.status = status;
     this.details = details;
@@ -205,6 +204,20 @@ export class ApiError<C extends number = KnownCode> extends Error {
     return new ApiError(12, details, { ...options, status });
   }
 }
+
+/** Whether a cause is an Error, whose own stack is what a log needs (a hostile Proxy is not). */
+function carriesStack(cause: unknown): boolean {
+  if (typeof cause !== "object" || cause === null) return false;
+  try {
+    return cause instanceof Error;
+  } catch {
+    return false;
+  }
+}
+
+// The brand lives on the prototype: every instance (and subclass) carries it without a
+// per-instance property definition.
+Object.defineProperty(ApiError.prototype, BRAND, { value: true });
 
 const EXTERNAL_STATUS = { timeout: 504, circuit_open: 503, unavailable: 502, bad_response: 502 } as const;
 

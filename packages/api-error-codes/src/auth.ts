@@ -7,7 +7,7 @@
  * section 2.3) leaks into logs, caches and Referer headers, so it is ignored: such a request is
  * anonymous and gets 6.
  */
-import { ApiError } from "./api-error.js";
+import { ApiError, isApiError } from "./api-error.js";
 
 /** A header value as node (`string | string[]`), fetch or a plain object presents it. */
 export type HeaderValue = string | readonly string[] | undefined;
@@ -90,10 +90,10 @@ function credentialCount(value: string, bare: boolean): number {
   return count;
 }
 
-function checkToken68(token: string, max: number): string {
-  if (token === "") throw ApiError.authInvalid({ message: "The Bearer credentials carry no token" });
+function checkToken68(token: string, max: number): string | ApiError<7> {
+  if (token === "") return ApiError.authInvalid({ message: "The Bearer credentials carry no token" });
   if (token.length > max || !TOKEN68.test(token)) {
-    throw ApiError.authInvalid({ message: "The access token is malformed" });
+    return ApiError.authInvalid({ message: "The access token is malformed" });
   }
   return token;
 }
@@ -109,7 +109,20 @@ function checkToken68(token: string, max: number): string {
  * extractToken(req.headers, { header: "x-access-token" }); // "X-Access-Token: abc" -> { token: "abc" }
  */
 export function extractToken(headers: RequestHeaders, options: ExtractTokenOptions = {}): { token: string } {
-  const name = (options.header ?? "authorization").toLowerCase();
+  const token = readToken(headers, options);
+  if (typeof token !== "string") throw token;
+  return { token };
+}
+
+/**
+ * {@link extractToken} that returns the refusal instead of throwing it: adapters answer a missing
+ * token on every anonymous request, and an exception costs more than the rest of that answer.
+ */
+export function readToken(
+  headers: RequestHeaders,
+  options: ExtractTokenOptions = {},
+): string | ApiError<3 | 6 | 7> {
+  const name = options.header === undefined ? "authorization" : options.header.toLowerCase();
   const bare = name !== "authorization";
   const max = options.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH;
   const raw = headers[name];
@@ -117,22 +130,22 @@ export function extractToken(headers: RequestHeaders, options: ExtractTokenOptio
   if (typeof raw === "string") {
     value = raw;
   } else if (raw !== undefined) {
-    if (raw.length > 1) throw duplicate(name);
+    if (raw.length > 1) return duplicate(name);
     value = raw[0];
   }
-  if (value === undefined) throw ApiError.authNotProvided();
-  if (value.includes(",") && credentialCount(value, bare) > 1) throw duplicate(name);
+  if (value === undefined) return ApiError.authNotProvided();
+  if (value.includes(",") && credentialCount(value, bare) > 1) return duplicate(name);
   const credentials = value.trim();
-  if (credentials === "") throw ApiError.authNotProvided();
-  if (bare) return { token: checkToken68(credentials, max) };
+  if (credentials === "") return ApiError.authNotProvided();
+  if (bare) return checkToken68(credentials, max);
 
   const space = credentials.search(/[ \t]/);
   const scheme = space === -1 ? credentials : credentials.slice(0, space);
   if (scheme.toLowerCase() !== "bearer") {
-    throw ApiError.authNotProvided({ message: "Only Bearer authentication is supported" });
+    return ApiError.authNotProvided({ message: "Only Bearer authentication is supported" });
   }
   const token = space === -1 ? "" : credentials.slice(space + 1).replace(/^[ \t]+/, "");
-  return { token: checkToken68(token, max) };
+  return checkToken68(token, max);
 }
 
 /** Epoch milliseconds of `expiresAt`; a value that is no date is the store's bug, not the client's. */
@@ -155,13 +168,23 @@ export function verifyPrincipal<P extends PrincipalFields>(
   principal: P | null | undefined,
   options: VerifyOptions = {},
 ): P {
-  if (principal === null || principal === undefined) throw ApiError.authInvalid();
+  const checked = checkPrincipal(principal, options);
+  if (isApiError(checked)) throw checked;
+  return checked;
+}
+
+/** {@link verifyPrincipal} that returns the refusal (7 / 8) instead of throwing it. */
+export function checkPrincipal<P extends PrincipalFields>(
+  principal: P | null | undefined,
+  options: VerifyOptions = {},
+): P | ApiError<7 | 8> {
+  if (principal === null || principal === undefined) return ApiError.authInvalid();
   const expiresAt = principal.expiresAt;
   if (expiresAt === null || expiresAt === undefined) return principal;
   const expiry = expiryOf(expiresAt);
   const clock = options.now?.() ?? Date.now();
   const now = typeof clock === "number" ? clock : clock.getTime();
-  if (expiry <= now) throw ApiError.authExpired(new Date(expiry));
+  if (expiry <= now) return ApiError.authExpired(new Date(expiry));
   return principal;
 }
 

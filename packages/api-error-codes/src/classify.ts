@@ -102,17 +102,18 @@ export function classify(thrown: unknown, context: ClassifyContext = {}): ApiErr
   }
 }
 
-const CLIENT_ERRORS: Record<symbol, "bad_response" | "unavailable" | "timeout"> = {
-  [Symbol.for("api-error-codes.ClientApiError")]: "bad_response",
-  [Symbol.for("api-error-codes.NetworkError")]: "unavailable",
-  [Symbol.for("api-error-codes.TimeoutError")]: "timeout",
-};
+// A list, not an object keyed by symbol: classify runs on every error answer, and listing an
+// object's symbols allocates an array each time.
+const CLIENT_ERRORS: readonly (readonly [symbol, "bad_response" | "unavailable" | "timeout"])[] = [
+  [Symbol.for("api-error-codes.ClientApiError"), "bad_response"],
+  [Symbol.for("api-error-codes.NetworkError"), "unavailable"],
+  [Symbol.for("api-error-codes.TimeoutError"), "timeout"],
+];
 
 function fromClientError(thrown: unknown, context: ClassifyContext): ApiError<11> | undefined {
   if (typeof thrown !== "object" || thrown === null) return undefined;
-  for (const brand of Object.getOwnPropertySymbols(CLIENT_ERRORS)) {
+  for (const [brand, reason] of CLIENT_ERRORS) {
     if ((thrown as Record<symbol, unknown>)[brand] === true) {
-      const reason = CLIENT_ERRORS[brand] as "bad_response" | "unavailable" | "timeout";
       // An upstream that answered 503 (or 11/12) is unavailable rather than misbehaving.
       const status = (thrown as { status?: unknown }).status;
       const unavailable = reason === "bad_response" && (status === 502 || status === 503 || status === 504);

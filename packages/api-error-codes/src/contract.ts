@@ -4,13 +4,14 @@
  * one error answer with its log entry. Adapters only translate framework objects into these calls.
  */
 import type { Ajv } from "ajv";
-import type { ApiError } from "./api-error.js";
+import { type ApiError, isApiError } from "./api-error.js";
 import {
   type AuthenticateOptions,
-  authenticate,
+  checkPrincipal,
   type Principal,
   type PrincipalFields,
   type RequestHeaders,
+  readToken,
   requireRole,
   requireScope,
   type TokenLookup,
@@ -24,8 +25,14 @@ import {
   requestHasBody,
 } from "./body.js";
 import { classify } from "./classify.js";
+import { getCode } from "./codes.js";
 import type { JsonValue } from "./details.js";
-import { type ErrorResponse, type ErrorResponseOptions, errorResponse } from "./response.js";
+import {
+  type ErrorResponse,
+  type ErrorResponseOptions,
+  errorResponse,
+  JSON_CONTENT_TYPE,
+} from "./response.js";
 import {
   createRouteTable,
   type OpenApiDocumentLike,
@@ -34,12 +41,14 @@ import {
   toOpenApiTemplate,
 } from "./routes.js";
 import {
-  compileRouteSchemas,
+  compileRouteChecks,
   createAjv,
+  type RequestCheck,
   type RequestParts,
   type RequestValidator,
   type RouteSchemas,
 } from "./schema.js";
+import { serializeBody } from "./wire.js";
 
 /** What a route demands of a request before its handler runs. */
 export interface RouteContract {
@@ -49,10 +58,12 @@ export interface RouteContract {
   schema?: RouteSchemas;
 }
 
-/** A pino-compatible logger; only these two methods are used. */
+/** A pino-compatible logger; only these methods are used. */
 export interface ErrorLogger {
   info(entry: object, message: string): void;
   error(entry: object, message: string): void;
+  /** pino's: when it says a level is off, the entry for it is not even built. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 export interface ContractOptions<P extends PrincipalFields = Principal> {
@@ -84,6 +95,8 @@ export interface PreparedRoute {
   readonly template: string;
   readonly contract: RouteContract;
   readonly validate: RequestValidator | undefined;
+  /** `validate` that returns the refusal instead of throwing it. */
+  readonly check?: RequestCheck | undefined;
 }
 
 /** Where an error happened, for the log and the `X-Request-Id` header. */
@@ -126,6 +139,22 @@ function logCause(error: ApiError<number>): object | undefined {
   return out;
 }
 
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
+}
+
+/** Step 3: roles (any of them) and scopes (all of them) the route demands, or 9. */
+function authorize<P extends PrincipalFields>(requirement: RouteContract["auth"], principal: P): P {
+  if (typeof requirement === "object") {
+    if (requirement.roles !== undefined) requireRole(principal, requirement.roles);
+    if (requirement.scopes !== undefined) requireScope(principal, requirement.scopes);
+  }
+  return principal;
+}
+
+/** What {@link RouteTable.resolve} answers for a request it does not route to a handler. */
+export type RouteRefusal = Exclude<RouteResolution, { kind: "match" } | { kind: "options" }>;
+
 /** One key for `/orders/:id`, `/orders/{id}` and `/orders/{orderId}`: they are the same route. */
 const routeKey = (method: string, template: string): string =>
   `${method} ${toOpenApiTemplate(template).replace(/\{[^}]*\}/g, "{}")}`;
@@ -148,11 +177,17 @@ export class Contract<P extends PrincipalFields = Principal> {
   private readonly logger: ErrorLogger | false;
   private ajv: Ajv | undefined;
   private readonly prepared = new Map<string, PreparedRoute>();
+  private readonly byTemplate = new Map<string, PreparedRoute>();
   private readonly responseOptions: ErrorResponseOptions;
+  private readonly jsonOptions: JsonBodyOptions;
+  private readonly credentialHeader: string;
+  private readonly notAllowedBodies = new Map<string, string>();
 
   constructor(options: ContractOptions<P> = {}) {
     this.options = options;
     this.bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+    this.jsonOptions = { ...options.json, limit: this.bodyLimit };
+    this.credentialHeader = (options.auth?.header ?? "authorization").toLowerCase();
     this.logger = options.logger ?? stderrLogger;
     this.ajv = options.ajv;
     this.responseOptions = { dev: options.dev ?? false };
@@ -170,21 +205,36 @@ export class Contract<P extends PrincipalFields = Principal> {
   route(method: string, template: string, contract: RouteContract = {}): PreparedRoute {
     this.table.markRealized(method, template);
     let validate: RequestValidator | undefined;
+    let check: RequestCheck | undefined;
     if (contract.schema !== undefined) {
       this.ajv ??= createAjv();
-      validate = compileRouteSchemas(contract.schema, { ajv: this.ajv });
+      const compiled = compileRouteChecks(contract.schema, { ajv: this.ajv });
+      check = compiled;
+      validate = (parts) => {
+        const checked = compiled(parts);
+        if (isApiError<number>(checked)) throw checked;
+        return checked;
+      };
     }
     if (contract.auth !== undefined && contract.auth !== false && this.options.auth === undefined) {
       throw new TypeError(`${method} ${template} requires auth, but no auth.lookup was configured`);
     }
-    const prepared = { method: method.toUpperCase(), template, contract, validate };
+    const prepared = { method: method.toUpperCase(), template, contract, validate, check };
     this.prepared.set(routeKey(prepared.method, template), prepared);
+    this.byTemplate.clear();
     return prepared;
   }
 
   /** The registered route a resolved request matched. */
   matched(match: Extract<RouteResolution, { kind: "match" }>): PreparedRoute | undefined {
-    return this.prepared.get(routeKey(match.method, match.template));
+    // The table's templates are canonical and few: the normalized key is computed once for each.
+    const direct = `${match.method} ${match.template}`;
+    let route = this.byTemplate.get(direct);
+    if (route === undefined) {
+      route = this.prepared.get(routeKey(match.method, match.template));
+      if (route !== undefined) this.byTemplate.set(direct, route);
+    }
+    return route;
   }
 
   /** Step 1: 404, 405 + Allow, OPTIONS, 501 or a match. */
@@ -192,17 +242,52 @@ export class Contract<P extends PrincipalFields = Principal> {
     return this.table.resolve(method, url);
   }
 
-  /** Steps 2 and 3: the principal, or throws 3/6/7/8/9. `undefined` for routes without auth. */
+  /** Steps 2 and 3: the principal, or rejects with 3/6/7/8/9. `undefined` for routes without auth. */
   async authenticate(route: PreparedRoute, headers: RequestHeaders): Promise<P | undefined> {
+    return this.authenticateNow(route, headers);
+  }
+
+  /**
+   * {@link Contract.authenticate} without a promise where none is needed: a missing or malformed
+   * token throws (3/6/7) at once, and a synchronous lookup gives the principal at once (or throws
+   * 7/8/9). Only an asynchronous lookup makes it return a promise.
+   */
+  authenticateNow(route: PreparedRoute, headers: RequestHeaders): P | undefined | Promise<P | undefined> {
+    const admitted = this.admit(route, headers);
+    if (isApiError<number>(admitted)) throw admitted;
+    return admitted;
+  }
+
+  /**
+   * {@link Contract.authenticateNow} for adapters: a refused token (3/6/7/8) comes back as the
+   * ApiError rather than thrown, since a flood of anonymous or bad-token requests should cost no
+   * exception each. What the lookup throws, and 9, are still thrown; an asynchronous lookup gives
+   * a promise that rejects with any refusal.
+   */
+  admit(
+    route: PreparedRoute,
+    headers: RequestHeaders,
+  ): P | undefined | ApiError<number> | Promise<P | undefined> {
     const requirement = route.contract.auth;
     const auth = this.options.auth;
     if (requirement === undefined || requirement === false || auth === undefined) return undefined;
-    const principal = await authenticate(headers, auth.lookup, auth);
-    if (typeof requirement === "object") {
-      if (requirement.roles !== undefined) requireRole(principal, requirement.roles);
-      if (requirement.scopes !== undefined) requireScope(principal, requirement.scopes);
+    const token = readToken(headers, auth);
+    if (typeof token !== "string") return token;
+    const found = auth.lookup(token);
+    if (isThenable(found)) {
+      return Promise.resolve(found).then((principal) => {
+        const checked = checkPrincipal(principal, auth);
+        if (isApiError(checked)) throw checked;
+        return authorize(requirement, checked);
+      });
     }
-    return principal;
+    const checked = checkPrincipal(found, auth);
+    return isApiError(checked) ? checked : authorize(requirement, checked);
+  }
+
+  /** The header that carries credentials (lower case): `authorization` unless configured. */
+  get authHeader(): string {
+    return this.credentialHeader;
   }
 
   /**
@@ -219,7 +304,7 @@ export class Contract<P extends PrincipalFields = Principal> {
 
   /** Step 4b: the checked JSON value of the body bytes. */
   parseBody(bytes: Uint8Array): JsonValue {
-    return parseJsonBody(bytes, { ...this.options.json, limit: this.bodyLimit });
+    return parseJsonBody(bytes, this.jsonOptions);
   }
 
   /** Step 5: validated (and, for parameters, converted) request parts; throws 3/5/4. */
@@ -227,25 +312,87 @@ export class Contract<P extends PrincipalFields = Principal> {
     return route.validate === undefined ? parts : route.validate(parts);
   }
 
+  /** {@link Contract.validate} that returns the refusal (3/5/4) instead of throwing it. */
+  check(route: PreparedRoute, parts: RequestParts): RequestParts | ApiError<number> {
+    if (route.check !== undefined) return route.check(parts);
+    return route.validate === undefined ? parts : route.validate(parts);
+  }
+
+  /**
+   * The answer to a request the route table refused (404, 405 + Allow, 501, 400), logged once as
+   * {@link Contract.fail} would: the same status, headers and body. 404 and 405 are built from the
+   * resolution without an Error object, and a 405 body is computed once per method and path.
+   */
+  refuse(resolution: RouteRefusal, context: ErrorContext): ErrorResponse {
+    let code: number;
+    let status: number;
+    let body: string;
+    let headers: Record<string, string>;
+    if (resolution.kind === "not_found") {
+      code = 10;
+      status = 404;
+      const message = getCode(10)?.message ?? "Resource not found";
+      body = serializeBody(10, message, { method: resolution.method, path: resolution.path });
+      headers = { "Content-Type": JSON_CONTENT_TYPE, "X-Content-Type-Options": "nosniff" };
+    } else if (resolution.kind === "not_allowed") {
+      code = 1;
+      status = 405;
+      const allow = resolution.headers.Allow as string;
+      const key = `${resolution.method} ${allow}`;
+      let cached = this.notAllowedBodies.get(key);
+      if (cached === undefined) {
+        const details = { method: resolution.method, allowed: [...resolution.allow] };
+        cached = serializeBody(1, getCode(1)?.message ?? "Method not allowed", details);
+        // Bounded: a client can invent methods without end.
+        if (this.notAllowedBodies.size < 1024) this.notAllowedBodies.set(key, cached);
+      }
+      body = cached;
+      headers = { "Content-Type": JSON_CONTENT_TYPE, "X-Content-Type-Options": "nosniff", Allow: allow };
+    } else {
+      return this.fail(resolution.error, context);
+    }
+    headers["X-Request-Id"] = context.requestId;
+    const logger = context.logger ?? this.logger;
+    if (logger === false || (logger.isLevelEnabled !== undefined && !logger.isLevelEnabled("info"))) {
+      return { status, headers, body };
+    }
+    const path = pathOnly(context.url);
+    const entry = {
+      request_id: context.requestId,
+      method: context.method,
+      path,
+      code,
+      status,
+      err: undefined,
+    };
+    logger.info(entry, getCode(code)?.message ?? "");
+    return { status, headers, body };
+  }
+
   /** The answer for anything thrown, with `X-Request-Id`, logged once. */
   fail(thrown: unknown, context: ErrorContext): ErrorResponse {
     // The method and path complete a foreign 404/405/501 (e.g. a framework's HTTP exception).
-    const error = classify(thrown, { method: context.method, path: pathOnly(context.url) });
+    const path = pathOnly(context.url);
+    const error = classify(thrown, { method: context.method, path });
     const response = errorResponse(error, this.responseOptions);
     response.headers["X-Request-Id"] = context.requestId;
     const logger = context.logger ?? this.logger;
-    if (logger !== false) {
-      const entry = {
-        request_id: context.requestId,
-        method: context.method,
-        path: pathOnly(context.url),
-        code: error.code,
-        status: error.status,
-        err: logCause(error),
-      };
-      if (error.status >= 500) logger.error(entry, error.message);
-      else logger.info(entry, error.message);
+    if (logger === false) return response;
+    const failure = error.status >= 500;
+    // A logger that filters the level (pino at "warn" drops 4xx) costs no entry, and no stack.
+    if (logger.isLevelEnabled !== undefined && !logger.isLevelEnabled(failure ? "error" : "info")) {
+      return response;
     }
+    const entry = {
+      request_id: context.requestId,
+      method: context.method,
+      path,
+      code: error.code,
+      status: error.status,
+      err: logCause(error),
+    };
+    if (failure) logger.error(entry, error.message);
+    else logger.info(entry, error.message);
     return response;
   }
 }

@@ -42,7 +42,14 @@ export {
   registerCode,
 } from "./codes.js";
 // Types only: the Contract class lives with the adapters, so that importing the core loads no ajv.
-export type { ContractOptions, ErrorContext, ErrorLogger, PreparedRoute, RouteContract } from "./contract.js";
+export type {
+  ContractOptions,
+  ErrorContext,
+  ErrorLogger,
+  PreparedRoute,
+  RouteContract,
+  RouteRefusal,
+} from "./contract.js";
 export type {
   DatabaseDetails,
   DatabaseReason,

@@ -15,8 +15,20 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * res.setHeader("X-Request-Id", requestId(req.headers["x-request-id"]));
  */
 export function requestId(incoming: string | readonly string[] | null | undefined): string {
-  const value = typeof incoming === "string" ? incoming : undefined;
-  return value !== undefined && REQUEST_ID.test(value) ? value : globalThis.crypto.randomUUID();
+  if (typeof incoming === "string" && REQUEST_ID.test(incoming)) return incoming;
+  uuid ??= uuidSource();
+  return uuid();
+}
+
+/** A UUID v4 source, looked up once: node's own `randomUUID` where there is one, else Web Crypto's. */
+let uuid: (() => string) | undefined;
+
+function uuidSource(): () => string {
+  // Without an import of node:crypto, so that the core runs on Workers and in browsers as well.
+  const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const node = process?.getBuiltinModule?.("node:crypto") as { randomUUID?: () => string } | undefined;
+  if (typeof node?.randomUUID === "function") return node.randomUUID;
+  return globalThis.crypto.randomUUID.bind(globalThis.crypto);
 }
 
 export interface ErrorResponseOptions extends SerializeOptions {

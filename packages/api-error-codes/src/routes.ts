@@ -30,8 +30,21 @@ export type RouteResolution =
       params: Readonly<Record<string, string>>;
     }
   | { kind: "options"; allow: readonly string[]; headers: Readonly<Record<string, string>> }
-  | { kind: "not_allowed"; error: ApiError<1> }
-  | { kind: "not_found"; error: ApiError<10> }
+  | {
+      kind: "not_allowed";
+      error: ApiError<1>;
+      /** The request's method; `allow` the methods the path has, `headers` the `Allow` header. */
+      method: string;
+      allow: readonly string[];
+      headers: Readonly<Record<string, string>>;
+    }
+  | {
+      kind: "not_found";
+      error: ApiError<10>;
+      /** The request's method and path, the error's details. */
+      method: string;
+      path: string;
+    }
   | { kind: "not_realized"; error: ApiError<2> }
   | { kind: "bad_request"; error: ApiError<3> };
 
@@ -313,10 +326,7 @@ export class RouteTable {
     const allow =
       seen.length === 1 ? allowOf(first) : computeAllow(seen.flatMap((n) => [...allowOf(n).list]));
     if (method === "OPTIONS") return { kind: "options", allow: allow.list, headers: allow.headers };
-    return {
-      kind: "not_allowed",
-      error: ApiError.notAllowed({ method, allowed: [...allow.list] }, { headers: allow.headers }),
-    };
+    return new NotAllowed(method, allow);
   }
 
   private trim(path: string): string {
@@ -372,14 +382,52 @@ function paramsOf(route: Route, values: readonly string[]): Readonly<Record<stri
   if (route.names.length === 0) return EMPTY_PARAMS;
   // No prototype: a parameter named `__proto__` or `constructor` stays an ordinary key.
   const params = Object.create(null) as Record<string, string>;
-  route.names.forEach((name, i) => {
-    params[name] = values[i] as string;
-  });
+  const names = route.names;
+  for (let i = 0; i < names.length; i++) params[names[i] as string] = values[i] as string;
   return params;
 }
 
+/**
+ * 404 and 405 outcomes make their ApiError only when it is asked for: adapters answer them from
+ * `method`, `path` and `allow` (Contract.refuse), and most never need the Error object, whose
+ * construction costs more than the rest of the answer.
+ */
+class NotFound {
+  readonly kind = "not_found" as const;
+  #error: ApiError<10> | undefined;
+  constructor(
+    readonly method: string,
+    readonly path: string,
+  ) {}
+  get error(): ApiError<10> {
+    this.#error ??= ApiError.notExist({ method: this.method, path: this.path });
+    return this.#error;
+  }
+}
+
+class NotAllowed {
+  readonly kind = "not_allowed" as const;
+  readonly allow: readonly string[];
+  readonly headers: Readonly<Record<string, string>>;
+  #error: ApiError<1> | undefined;
+  constructor(
+    readonly method: string,
+    allow: Allow,
+  ) {
+    this.allow = allow.list;
+    this.headers = allow.headers;
+  }
+  get error(): ApiError<1> {
+    this.#error ??= ApiError.notAllowed(
+      { method: this.method, allowed: [...this.allow] },
+      { headers: this.headers },
+    );
+    return this.#error;
+  }
+}
+
 function notFound(method: string, path: string): RouteResolution {
-  return { kind: "not_found", error: ApiError.notExist({ method, path }) };
+  return new NotFound(method, path);
 }
 
 function badPath(): ApiError<3> {

@@ -10,7 +10,7 @@
  */
 import { Ajv, type Options as AjvOptions, type ValidateFunction } from "ajv";
 import * as ajvFormatsModule from "ajv-formats";
-import { ApiError } from "./api-error.js";
+import { ApiError, isApiError } from "./api-error.js";
 import type { Violation, ViolationLocation } from "./details.js";
 import { fromAjvErrors, fromZodIssues, type ZodIssueLike } from "./validation.js";
 
@@ -131,6 +131,9 @@ function compileCheck(ajv: Ajv, schema: RequestSchema, location: ViolationLocati
 /** Validates the parts of a request; throws one ApiError (3/4/5) listing every violation. */
 export type RequestValidator = (parts: RequestParts) => RequestParts;
 
+/** A {@link RequestValidator} that returns the ApiError (3/4/5) instead of throwing it. */
+export type RequestCheck = (parts: RequestParts) => RequestParts | ApiError<3 | 4 | 5>;
+
 /**
  * Compiles the schemas of one route once, at registration time.
  * @example
@@ -138,6 +141,19 @@ export type RequestValidator = (parts: RequestParts) => RequestParts;
  * const { body } = validate({ body: parsedJson }); // throws ApiError 3/4/5
  */
 export function compileRouteSchemas(schemas: RouteSchemas, options: SchemaOptions = {}): RequestValidator {
+  const check = compileRouteChecks(schemas, options);
+  return (parts) => {
+    const checked = check(parts);
+    if (isApiError<number>(checked)) throw checked;
+    return checked;
+  };
+}
+
+/**
+ * {@link compileRouteSchemas} whose function returns the refusal rather than throwing it: adapters
+ * answer invalid requests without paying for an exception.
+ */
+export function compileRouteChecks(schemas: RouteSchemas, options: SchemaOptions = {}): RequestCheck {
   const ajv = options.ajv ?? createAjv(options.ajvOptions);
   const checks: [keyof RouteSchemas, Check][] = [];
   for (const [part, location] of LOCATIONS) {
@@ -158,7 +174,7 @@ export function compileRouteSchemas(schemas: RouteSchemas, options: SchemaOption
       if (result.violations.length > 0) violations.push(...result.violations);
       else (out as Record<string, unknown>)[part] = result.value;
     }
-    if (violations.length > 0) throw ApiError.fromViolations(violations);
+    if (violations.length > 0) return ApiError.fromViolations(violations);
     return out;
   };
 }

@@ -182,7 +182,8 @@ function resolveAlternatives(
 }
 
 /** Equal violations (same place, rule and message) listed once, first occurrence kept. */
-function dedupe(violations: readonly Violation[]): Violation[] {
+function dedupe(violations: Violation[]): Violation[] {
+  if (violations.length < 2) return violations;
   const seen = new Set<string>();
   return violations.filter((v) => {
     const key = JSON.stringify([v.in, v.pointer, v.rule, v.message, v.expected]);
@@ -196,6 +197,15 @@ function dedupe(violations: readonly Violation[]): Violation[] {
 // ajv
 
 const DEFAULT_REQUIRED = /^must have required property /;
+/** Keywords that fromAjvErrors resolves with their children or neighbours rather than on their own. */
+const UMBRELLA_KEYWORDS: ReadonlySet<string> = new Set([
+  "if",
+  "anyOf",
+  "oneOf",
+  "contains",
+  "propertyNames",
+  "discriminator",
+]);
 
 /** What one ajv error says on its own (umbrella keywords are handled by the caller). */
 function ajvLeaf(error: AjvErrorLike, location: ViolationLocation): Violation {
@@ -337,6 +347,9 @@ export function fromAjvErrors(
   errors: readonly AjvErrorLike[],
   location: ViolationLocation = "body",
 ): Violation[] {
+  // The common case, one plain failure (a type, a bound, a missing member), in one step.
+  const only = errors.length === 1 ? (errors[0] as AjvErrorLike) : undefined;
+  if (only !== undefined && !UMBRELLA_KEYWORDS.has(only.keyword)) return [ajvLeaf(only, location)];
   const pending: Pending[] = [];
   for (const error of errors) {
     const { keyword, instancePath, params } = error;

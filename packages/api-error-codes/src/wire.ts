@@ -47,8 +47,21 @@ function stringifyRepaired(value: unknown): string {
   );
 }
 
+/** Quoted keys and words: `details` keys, violation locations and rules are few and repeat. */
+const QUOTED_WORDS = new Map<string, string>();
+
+function quoteKey(key: string): string {
+  let quoted = QUOTED_WORDS.get(key);
+  if (quoted === undefined) {
+    quoted = quote(key);
+    // Bounded: keys an application invents per request must not grow the cache without end.
+    if (QUOTED_WORDS.size < 256) QUOTED_WORDS.set(key, quoted);
+  }
+  return quoted;
+}
+
 function violationJson(v: Violation): string {
-  let out = `{"in":${quote(v.in)},"pointer":${quote(v.pointer)},"rule":${quote(v.rule)},"message":${quote(v.message)}`;
+  let out = `{"in":${quoteKey(v.in)},"pointer":${quote(v.pointer)},"rule":${quoteKey(v.rule)},"message":${quote(v.message)}`;
   const expected = v.expected;
   if (expected !== undefined) {
     out += `,"expected":${
@@ -62,6 +75,23 @@ function violationJson(v: Violation): string {
   return `${out}}`;
 }
 
+/** JSON of an array of strings, or `undefined` when an item is anything else. */
+function stringArrayJson(items: readonly unknown[]): string | undefined {
+  let plain = true;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (typeof item !== "string") return undefined;
+    if (plain && NEEDS_ESCAPE.test(item)) plain = false;
+  }
+  if (items.length === 0) return "[]";
+  // One native join makes one flat string, cheaper than a concatenation per item.
+  if (plain) return `["${(items as string[]).join('","')}"]`;
+  let out = "[";
+  for (let i = 0; i < items.length; i++)
+    out += i === 0 ? quote(items[i] as string) : `,${quote(items[i] as string)}`;
+  return `${out}]`;
+}
+
 /**
  * JSON of a flat object whose values are strings, finite numbers, booleans, null or string arrays:
  * every `details` shape of the contract but violations. `undefined` for anything else.
@@ -69,20 +99,19 @@ function violationJson(v: Violation): string {
 function flatObjectJson(value: object): string | undefined {
   if (Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
   let out = "{";
+  let first = true;
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue;
     const v = (value as Record<string, unknown>)[key];
-    let json: string;
+    let json: string | undefined;
     if (typeof v === "string") json = quote(v);
-    else if (typeof v === "number" && Number.isFinite(v)) json = String(v);
+    else if (typeof v === "number") json = Number.isFinite(v) ? String(v) : undefined;
     else if (typeof v === "boolean" || v === null) json = String(v);
-    else if (Array.isArray(v) && v.every((item) => typeof item === "string")) {
-      json = "[";
-      for (const item of v as string[]) json += json.length === 1 ? quote(item) : `,${quote(item)}`;
-      json += "]";
-    } else if (v === undefined) continue;
-    else return undefined;
-    out += `${out.length === 1 ? "" : ","}${quote(key)}:${json}`;
+    else if (Array.isArray(v)) json = stringArrayJson(v);
+    else if (v === undefined) continue;
+    if (json === undefined) return undefined;
+    out += first ? `${quoteKey(key)}:${json}` : `,${quoteKey(key)}:${json}`;
+    first = false;
   }
   return `${out}}`;
 }

@@ -47,10 +47,22 @@ function describe(error: unknown): object {
 function wrapPool(pool: pg.Pool): PostgresPool {
   let ended = false;
   return {
-    connect: () =>
-      pool.connect().catch((error: unknown) => {
+    connect: async () => {
+      const client = await pool.connect().catch((error: unknown) => {
         throw new ConnectionFailed("could not connect to PostgreSQL", { cause: error });
-      }),
+      });
+      // pg-pool listens for errors only on idle clients: a checked-out client whose connection
+      // drops (the server stopped mid-transaction) would emit an unhandled 'error' and kill the
+      // process. Its pending query already fails with the same error, which is what we handle.
+      const ignore = () => {};
+      client.on("error", ignore);
+      const release = client.release.bind(client);
+      client.release = (error?: Error | boolean) => {
+        client.off("error", ignore);
+        release(error);
+      };
+      return client;
+    },
     end: async () => {
       if (ended) return;
       ended = true;

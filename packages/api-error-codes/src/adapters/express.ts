@@ -16,12 +16,12 @@
  */
 import { type IncomingMessage, METHODS, type Server, type ServerResponse } from "node:http";
 import type { Express, NextFunction, Request, RequestHandler, Response } from "express";
-import { ApiError } from "../api-error.js";
+import { ApiError, isApiError } from "../api-error.js";
 import type { Principal, PrincipalFields } from "../auth.js";
 import { Contract, type ContractOptions, type PreparedRoute, type RouteContract } from "../contract.js";
 import { parseQuery } from "../query.js";
 import { requestId } from "../response.js";
-import { type ProtectOptions, protectServer, readBody, sendError } from "./node-http.js";
+import { credentialHeaders, type ProtectOptions, protectServer, readBody, sendError } from "./node-http.js";
 
 export type { RouteContract } from "../contract.js";
 export { notRealized } from "../routes.js";
@@ -276,26 +276,36 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
       );
     }
     const auth = route.contract.auth;
-    // Only auth and body reading wait; a route needing neither (most GETs) costs no promise.
-    if (auth !== undefined && auth !== false) return this.authenticated(req, route, next);
-    if (this.contract.expectBody(req.headers)) return this.withBody(req, route, next);
-    this.finish(req, route, undefined, undefined);
-    next();
+    // Only an asynchronous token lookup and body reading wait: a route needing neither (most GETs),
+    // and a request refused for its token, cost no promise.
+    if (auth === undefined || auth === false) return this.admitted(req, route, undefined, next);
+    const found = this.contract.admit(route, credentialHeaders(req, this.contract.authHeader));
+    if (found instanceof Promise)
+      return found.then((principal) => this.admitted(req, route, principal, next));
+    if (isApiError<number>(found)) {
+      // Handed on rather than thrown: a refused token costs no exception.
+      next(found);
+      return undefined;
+    }
+    return this.admitted(req, route, found, next);
+  }
+
+  /** After authentication: an anonymous request with a bad body is 6, not 3 or 415. */
+  private admitted(
+    req: Req,
+    route: PreparedRoute,
+    principal: P | undefined,
+    next: NextFunction,
+  ): Promise<void> | undefined {
+    if (this.contract.expectBody(req.headers)) return this.withBody(req, route, principal, next);
+    // A refusal goes to next(): the answer costs no exception.
+    next(this.finish(req, route, principal, undefined));
     return undefined;
   }
 
-  private async authenticated(req: Req, route: PreparedRoute, next: NextFunction): Promise<void> {
-    const principal = await this.contract.authenticate(route, req.headersDistinct);
-    // After authentication: an anonymous request with a bad body is 6, not 3 or 415.
-    const body = this.contract.expectBody(req.headers) ? await this.readJson(req) : undefined;
-    this.finish(req, route, principal, body);
-    next();
-  }
-
-  private async withBody(req: Req, route: PreparedRoute, next: NextFunction): Promise<void> {
+  private async withBody(req: Req, route: PreparedRoute, principal: P | undefined, next: NextFunction) {
     const body = await this.readJson(req);
-    this.finish(req, route, undefined, body);
-    next();
+    next(this.finish(req, route, principal, body));
   }
 
   /**
@@ -312,13 +322,20 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
     return this.contract.parseBody(Buffer.from(typeof parsed === "string" ? parsed : JSON.stringify(parsed)));
   }
 
-  private finish(req: Req, route: PreparedRoute, principal: P | undefined, body: unknown): void {
-    const parts = this.contract.validate(route, {
+  /** Validates and leaves the context for the handler; returns the refusal (3/5/4), if any. */
+  private finish(
+    req: Req,
+    route: PreparedRoute,
+    principal: P | undefined,
+    body: unknown,
+  ): ApiError<number> | undefined {
+    const parts = this.contract.check(route, {
       body,
       query: parseQuery(req.url ?? "/"),
       params: req.params ?? {},
       headers: req.headers,
     });
+    if (isApiError<number>(parts)) return parts;
     req[CONTEXT] = {
       requestId: req[REQUEST_ID] ?? requestId(req.headers["x-request-id"]),
       principal,
@@ -327,6 +344,7 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
       headers: parts.headers ?? {},
       body: parts.body,
     };
+    return undefined;
   }
 
   /**
@@ -361,7 +379,8 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
             else if (!res.headersSent) res.writeHead(204, resolved.headers).end();
           });
         } else if (resolved.kind !== "match") {
-          answer(req, res, resolved.error);
+          const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? "/";
+          sendError(req, res, contract.refuse(resolved, { requestId: id, method: req.method ?? "GET", url }));
         } else {
           dispatch.call(this, req, res, (error?: unknown) => {
             // Falsy is how the router says "no error" (`next()`, `next("router")`), as finalhandler reads it.

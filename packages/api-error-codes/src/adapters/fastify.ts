@@ -24,8 +24,8 @@ import type {
   HookHandlerDoneFunction,
   RouteOptions,
 } from "fastify";
-import { ApiError } from "../api-error.js";
-import type { Principal, PrincipalFields, RequestHeaders } from "../auth.js";
+import { ApiError, isApiError } from "../api-error.js";
+import type { Principal, PrincipalFields } from "../auth.js";
 import { requestHasBody } from "../body.js";
 import {
   Contract,
@@ -37,7 +37,13 @@ import {
 import { requestId } from "../response.js";
 import { createAjv } from "../schema.js";
 import { beforeValidation, PartValidators, unmarkMissingBody } from "./fastify-schema.js";
-import { type ProtectOptions, protectServer, readBody } from "./node-http.js";
+import {
+  credentialHeaders,
+  type ProtectOptions,
+  protectServer,
+  readBody,
+  readBodyThen,
+} from "./node-http.js";
 
 export { notRealized } from "../routes.js";
 export { clientErrorResponse, type ProtectOptions, protectServer } from "./node-http.js";
@@ -84,6 +90,9 @@ interface Runtime {
 const runtimes = new WeakMap<object, Runtime>();
 let fallback: Runtime | undefined;
 
+/** The id `genReqId` gave a request, kept on node's request so that it is not checked twice. */
+const GENERATED = Symbol("api-error-codes.generated-id");
+
 /**
  * The contract's request id for Fastify's `genReqId` option: the incoming well-formed
  * `X-Request-Id`, else a fresh UUID. With it, pino's `reqId` and `X-Request-Id` are the same value.
@@ -91,11 +100,15 @@ let fallback: Runtime | undefined;
  * const app = Fastify({ logger: true, genReqId });
  */
 export function genReqId(req: IncomingMessage): string {
-  return requestId(req.headers["x-request-id"]);
+  const id = requestId(req.headers["x-request-id"]);
+  (req as IncomingMessage & { [GENERATED]?: string })[GENERATED] = id;
+  return id;
 }
 
 /** The incoming id when well-formed, else Fastify's own when it is a UUID (`genReqId`), else a new one. */
 function contractId(request: FastifyRequest): string {
+  const generated = (request.raw as IncomingMessage & { [GENERATED]?: string })[GENERATED];
+  if (generated !== undefined && generated === request.id) return generated;
   const incoming = request.headers["x-request-id"];
   if (incoming !== undefined) {
     const id = requestId(incoming);
@@ -155,35 +168,27 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
  */
 export const serverOptions = { frameworkErrors, genReqId } as const;
 
-/** What a request Fastify could not route gets: OPTIONS 204 + Allow (sent here), else the error. */
-function unrouted(
-  contract: Contract<PrincipalFields>,
-  request: FastifyRequest,
-  reply: FastifyReply,
-): ApiError<number> | undefined {
+/** What a request Fastify could not route gets: OPTIONS 204 + Allow, 404, 405 + Allow, 501 or 400. */
+function unrouted(runtime: Runtime, request: FastifyRequest, reply: FastifyReply): void {
+  const contract = runtime.contract;
   const resolved = contract.resolve(request.method, request.url);
   if (resolved.kind === "options") {
     reply.code(204).headers(resolved.headers).send();
-    return undefined;
+    return;
   }
-  if (resolved.kind !== "match") return resolved.error;
+  if (resolved.kind !== "match") {
+    const response = contract.refuse(resolved, {
+      requestId: request.requestId || contractId(request),
+      method: request.method,
+      url: request.url,
+      logger: runtime.logger ?? request.log,
+    });
+    reply.code(response.status).headers(response.headers).send(response.body);
+    return;
+  }
   // The table knows the route but Fastify does not (e.g. `exposeHeadRoutes: false`): nothing can serve it.
-  return ApiError.notExist({ method: request.method, path: request.url.split("?", 1)[0] as string });
-}
-
-/** Node's `headersDistinct`, which light-my-request (inject) lacks: a doubled Authorization is 3 there too. */
-function distinctHeaders(raw: IncomingMessage): RequestHeaders {
-  const distinct = (raw as { headersDistinct?: RequestHeaders }).headersDistinct;
-  if (distinct !== undefined) return distinct;
-  const out: Record<string, string[]> = Object.create(null);
-  const list = raw.rawHeaders;
-  for (let i = 0; i + 1 < list.length; i += 2) {
-    const name = (list[i] as string).toLowerCase();
-    const values = out[name] ?? [];
-    values.push(list[i + 1] as string);
-    out[name] = values;
-  }
-  return out;
+  const path = request.url.split("?", 1)[0] as string;
+  fail(runtime, ApiError.notExist({ method: request.method, path }), request, reply);
 }
 
 /** 415 / 413 before a byte is read; reads the body itself only where Fastify never would (GET...). */
@@ -194,27 +199,55 @@ function receive(contract: Contract<PrincipalFields>, request: FastifyRequest): 
   });
 }
 
-/** The route's own first onRequest hook: auth (6/7/8/9, before the body), then the body's framing. */
+/** The body's framing (and reading, where Fastify would not), then `done`. */
+function proceed(
+  contract: Contract<PrincipalFields>,
+  request: FastifyRequest,
+  done: HookHandlerDoneFunction,
+) {
+  let reading: Promise<void> | undefined;
+  try {
+    reading = receive(contract, request);
+  } catch (error) {
+    done(error as Error);
+    return;
+  }
+  if (reading === undefined) done();
+  else reading.then(() => done(), done);
+}
+
+/**
+ * The route's own first onRequest hook: auth (6/7/8/9, before the body), then the body's framing.
+ * Callback-style and synchronous unless the token lookup is asynchronous: a missing token costs no
+ * promise.
+ */
 function admit(contract: Contract<PrincipalFields>, route: PreparedRoute) {
   const auth = route.contract.auth;
   if (auth === undefined || auth === false) {
-    return (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-      let reading: Promise<void> | undefined;
-      try {
-        reading = receive(contract, request);
-      } catch (error) {
-        done(error as Error);
-        return;
-      }
-      if (reading === undefined) done();
-      else reading.then(() => done(), done);
-    };
+    return (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void =>
+      proceed(contract, request, done);
   }
-  return async (request: FastifyRequest): Promise<void> => {
-    request.principal = (await contract.authenticate(route, distinctHeaders(request.raw))) as
-      | Principal
-      | undefined;
-    await receive(contract, request);
+  return (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    let found: ReturnType<typeof contract.admit>;
+    try {
+      found = contract.admit(route, credentialHeaders(request.raw, contract.authHeader));
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    if (isApiError<number>(found)) {
+      done(found);
+      return;
+    }
+    if (found instanceof Promise) {
+      found.then((principal) => {
+        request.principal = principal as Principal | undefined;
+        proceed(contract, request, done);
+      }, done);
+      return;
+    }
+    request.principal = found as Principal | undefined;
+    proceed(contract, request, done);
   };
 }
 
@@ -273,9 +306,9 @@ async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<Princi
       done();
       return;
     }
-    // Answered here, before Fastify would read the body of a request nobody handles.
-    const error = unrouted(contract, request, reply);
-    if (error !== undefined) done(error);
+    // Answered here, before Fastify would read the body of a request nobody handles, and without a
+    // detour through Fastify's error handling: the same answer as the not-found handler's.
+    unrouted(runtime, request, reply);
   });
   app.addHook("onRoute", (route) => collect(contract, route));
 
@@ -283,16 +316,37 @@ async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<Princi
 
   // Every body goes through the contract's parser; other media types were refused (415) by `admit`.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", async (request: FastifyRequest, payload: IncomingMessage) => {
-    const { headers } = request;
-    if (!requestHasBody(headers["content-length"], headers["transfer-encoding"])) return undefined;
-    return contract.parseBody(await readBody(payload, contract.bodyLimit));
-  });
+  // Callback-style, as Fastify's own parsers are: no promise per body.
+  app.addContentTypeParser(
+    "*",
+    (
+      request: FastifyRequest,
+      payload: IncomingMessage,
+      done: (error: Error | null, body?: unknown) => void,
+    ) => {
+      const { headers } = request;
+      if (!requestHasBody(headers["content-length"], headers["transfer-encoding"])) {
+        done(null, undefined);
+        return;
+      }
+      readBodyThen(payload, contract.bodyLimit, (error, bytes) => {
+        if (error !== undefined) {
+          done(error);
+          return;
+        }
+        let body: unknown;
+        try {
+          body = contract.parseBody(bytes as Uint8Array);
+        } catch (refused) {
+          done(refused as Error);
+          return;
+        }
+        done(null, body);
+      });
+    },
+  );
 
-  app.setNotFoundHandler((request, reply) => {
-    const error = unrouted(contract, request, reply);
-    if (error !== undefined) fail(runtime, error, request, reply);
-  });
+  app.setNotFoundHandler((request, reply) => unrouted(runtime, request, reply));
   app.setErrorHandler((error, request, reply) =>
     fail(runtime, validators.everyViolation(error, request), request, reply),
   );

@@ -30,7 +30,7 @@ import { matchedRoutes } from "hono/route";
 import type { RouterRoute } from "hono/types";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { getPathNoStrict } from "hono/utils/url";
-import { ApiError } from "../api-error.js";
+import { ApiError, isApiError } from "../api-error.js";
 import type { Principal, PrincipalFields, RequestHeaders } from "../auth.js";
 import { Contract, type ErrorLogger, type PreparedRoute, type RouteContract } from "../contract.js";
 import { parseQuery } from "../query.js";
@@ -64,7 +64,6 @@ interface RequestState {
 }
 
 const STATE = "apiErrorCodes";
-const ENCODER = new TextEncoder();
 /** Headers of a replaced response that describe its body, not the request's outcome. */
 const ENTITY_HEADERS = new Set([
   "content-length",
@@ -80,11 +79,33 @@ function targetOf(url: string): string {
   return start === -1 ? "/" : url.slice(start);
 }
 
+/** The contract's own answers, which the first middleware need not inspect on their way out. */
+const ANSWERS = new WeakSet<Response>();
+
+/** Bytes of a string in UTF-8, without encoding it (its surrogates come in pairs: JSON escapes lone ones). */
+function utf8Length(text: string): number {
+  let length = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) length += 1;
+    else {
+      // Three bytes; a surrogate pair is four bytes for two units, so its low half adds nothing.
+      length += 2;
+      const next = text.charCodeAt(i + 1);
+      if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+  }
+  return length;
+}
+
 function toResponse(answer: ErrorResponse): Response {
-  const body = ENCODER.encode(answer.body);
   // Set explicitly so that HEAD, which Hono answers from the GET response without its body, keeps it.
-  answer.headers["Content-Length"] = String(body.byteLength);
-  return new Response(body, { status: answer.status, headers: answer.headers });
+  // The body stays a string: @hono/node-server writes it as it is, with no copy into bytes.
+  answer.headers["Content-Length"] = String(utf8Length(answer.body));
+  const response = new Response(answer.body, { status: answer.status, headers: answer.headers });
+  ANSWERS.add(response);
+  return response;
 }
 
 function optionsResponse(state: RequestState, allow: Readonly<Record<string, string>>): Response {
@@ -113,7 +134,29 @@ function headerObject(
   headers: Headers,
   all: boolean,
   authHeader: string,
-): Record<string, string | undefined> {
+  incoming: IncomingMessage | undefined,
+): RequestHeaders {
+  if (!all && incoming !== undefined) {
+    // Node's view, as the node:http and Express adapters see it: a doubled credential header is a
+    // list of two (3 / duplicate), framing headers are node's checked values.
+    const node = incoming.headers;
+    // Every occurrence of the credential header, counted on rawHeaders (headersDistinct would build
+    // an array for every header).
+    const raw = incoming.rawHeaders;
+    let credentials: string[] | undefined;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i] as string;
+      if (name.length !== authHeader.length || name.toLowerCase() !== authHeader) continue;
+      if (credentials === undefined) credentials = [];
+      credentials.push(raw[i + 1] as string);
+    }
+    return {
+      [authHeader]: credentials,
+      "content-type": node["content-type"],
+      "content-length": node["content-length"],
+      "transfer-encoding": node["transfer-encoding"],
+    };
+  }
   const out: Record<string, string | undefined> = {};
   if (all) {
     headers.forEach((value, name) => {
@@ -154,12 +197,47 @@ function contractOptions<P extends PrincipalFields>(
 }
 
 /**
+ * What @hono/node-server passes in `env`: node's own request and response, described here by the
+ * members used (this adapter imports nothing from node, so that it runs on any runtime).
+ */
+interface IncomingMessage {
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly rawHeaders: readonly string[];
+}
+interface ServerResponse {
+  setHeader(name: string, value: string): unknown;
+}
+interface NodeBindings {
+  incoming?: IncomingMessage;
+  outgoing?: ServerResponse;
+}
+
+/** Node's request under @hono/node-server; `undefined` on other runtimes and for `app.request()`. */
+function incomingOf(c: Context): IncomingMessage | undefined {
+  const incoming = (c.env as NodeBindings | undefined)?.incoming;
+  return typeof incoming?.headers === "object" ? incoming : undefined;
+}
+
+/**
  * Whether the server framed the request from the wire, so that a request without Content-Length or
  * Transfer-Encoding has no body. @hono/node-server (which passes `incoming` in env) hands every
  * POST a body stream, even an empty one; reading it just to find nothing would cost on every call.
  */
 function framedByServer(c: Context): boolean {
-  return (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
+  return (c.env as NodeBindings | undefined)?.incoming !== undefined;
+}
+
+/**
+ * A header as `Headers.get` gives it. Under @hono/node-server it is read from node's request: the
+ * web `Headers` of a request are only built when someone asks for them, and building them on every
+ * request would cost more than the rest of the adapter's work.
+ */
+function headerOf(c: Context, name: string): string | null {
+  const incoming = incomingOf(c);
+  if (incoming === undefined) return c.req.raw.headers.get(name);
+  const value = incoming.headers[name];
+  if (value === undefined) return null;
+  return typeof value === "string" ? value : value.join(", ");
 }
 
 /** A route that `app.route()` wrapped to give a sub-app its own error handler. */
@@ -251,10 +329,14 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
   /** The first middleware: route decisions, request id, and the guard on what comes back. */
   readonly first = async (c: Context, next: Next): Promise<Response | undefined> => {
     const raw = c.req.raw;
-    const id = requestId(raw.headers.get("x-request-id"));
+    const id = requestId(headerOf(c, "x-request-id"));
     const method = raw.method;
     const target = targetOf(raw.url);
     c.set("requestId", id);
+    // On node the header goes straight onto node's response (kept by writeHead, and overridden by a
+    // handler's own X-Request-Id); elsewhere onto the web response, once it exists.
+    const outgoing = (c.env as NodeBindings | undefined)?.outgoing;
+    const direct = typeof outgoing?.setHeader === "function";
     try {
       if (this.synced !== this.routes.length) this.sync();
       const resolution = this.contract.resolve(method, target);
@@ -263,12 +345,13 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
       c.set(STATE, state);
       if (resolution.kind === "options") {
         // A CORS preflight belongs to the app's CORS middleware; notFound answers it otherwise.
-        if (raw.headers.get("access-control-request-method") === null)
+        if (headerOf(c, "access-control-request-method") === null)
           return optionsResponse(state, resolution.headers);
       } else if (resolution.kind !== "match" && !this.passes(c, resolution.kind)) {
-        return toResponse(this.contract.fail(resolution.error, { requestId: id, method, url: target }));
+        return toResponse(this.contract.refuse(resolution, { requestId: id, method, url: target }));
       }
-      c.header("X-Request-Id", id);
+      if (direct) (outgoing as ServerResponse).setHeader("X-Request-Id", id);
+      else c.header("X-Request-Id", id);
       await next();
     } catch (thrown) {
       // Hono hands only Error instances to onError; anything else thrown arrives here.
@@ -276,13 +359,13 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
       return undefined;
     }
     const res = c.res;
-    if (res.status >= 400 && res.headers.get("content-type") !== JSON_CONTENT_TYPE) {
+    if (res.status >= 400 && !ANSWERS.has(res) && res.headers.get("content-type") !== JSON_CONTENT_TYPE) {
       // An error response made outside the contract: a sub-app's own onError page (Hono keeps the
       // error it handled in c.error), or one some middleware or handler returned as text or HTML
       // (hono/body-limit's custom onError, c.text("...", 404)), answered for its status instead.
       const thrown = c.error ?? new HTTPException(res.status as ContentfulStatusCode, { res });
       c.res = settle(c, this.respond(c, thrown));
-    } else if (!res.headers.has("x-request-id")) {
+    } else if (!direct && !res.headers.has("x-request-id")) {
       try {
         res.headers.set("X-Request-Id", id);
       } catch {
@@ -304,7 +387,7 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
   }
 
   /** The route middleware: auth, then the body, then validation, then the handler. */
-  private async run(c: Context, next: Next, spec: RouteContract): Promise<void> {
+  private async run(c: Context, next: Next, spec: RouteContract): Promise<Response | undefined> {
     const state = c.get(STATE) as RequestState | undefined;
     if (state === undefined) {
       throw new Error("api-error-codes: call apiErrorCodes(app) right after new Hono(), before any route");
@@ -321,9 +404,12 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
     }
     const schema = spec.schema;
     const raw = c.req.raw;
-    const headers: RequestHeaders = headerObject(raw.headers, schema?.headers !== undefined, this.authHeader);
+    const headers = headerObject(raw.headers, schema?.headers !== undefined, this.authHeader, incomingOf(c));
     if (spec.auth !== undefined && spec.auth !== false) {
-      c.set("principal", await this.contract.authenticate(route, headers));
+      const found = this.contract.admit(route, headers);
+      // A refused token is answered here, as onError would, without an exception.
+      if (isApiError<number>(found)) return settle(c, this.respond(c, found));
+      c.set("principal", found instanceof Promise ? await found : found);
     }
     let body: unknown;
     let bytes: Uint8Array | undefined;
@@ -345,12 +431,13 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
       Object.assign(c.req.bodyCache, { arrayBuffer: Promise.resolve(bytes.buffer) });
     }
     if (route.validate !== undefined && schema !== undefined) {
-      const parts = this.contract.validate(route, {
+      const parts = this.contract.check(route, {
         body,
         params: { ...params },
         query: schema.query === undefined ? {} : parseQuery(state.target),
         headers,
       });
+      if (isApiError<number>(parts)) return settle(c, this.respond(c, parts));
       if (schema.body !== undefined) c.req.addValidatedData("json", parts.body as object);
       if (schema.query !== undefined) c.req.addValidatedData("query", parts.query ?? {});
       if (schema.params !== undefined) c.req.addValidatedData("param", parts.params ?? {});

@@ -5,7 +5,9 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { ApiError } from "../api-error.js";
+import type { RequestHeaders } from "../auth.js";
 import { bodyTooLarge, bodyUnreadable } from "../body.js";
+import type { Violation } from "../details.js";
 import { type ErrorResponse, errorResponse, requestId } from "../response.js";
 
 /**
@@ -14,39 +16,66 @@ import { type ErrorResponse, errorResponse, requestId } from "../response.js";
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const cleanup = () => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-      req.off("aborted", onAborted);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        // Stop buffering; the rest is discarded while the 413 goes out, then the connection closes.
-        req.resume();
-        reject(bodyTooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(bodyUnreadable(error));
-    };
-    const onAborted = () => onError(new Error("request aborted"));
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", onError);
-    req.on("aborted", onAborted);
+    readBodyThen(req, limit, (error, bytes) =>
+      error === undefined ? resolve(bytes as Uint8Array) : reject(error),
+    );
   });
+}
+
+/** {@link readBody} with a callback, for callers that need no promise (Fastify's body parsers). */
+export function readBodyThen(
+  req: IncomingMessage,
+  limit: number,
+  callback: (error: ApiError<3> | undefined, bytes?: Uint8Array) => void,
+): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const cleanup = () => {
+    req.off("data", onData);
+    req.off("end", onEnd);
+    req.off("error", onError);
+    req.off("aborted", onAborted);
+  };
+  const onData = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) {
+      cleanup();
+      // Stop buffering; the rest is discarded while the 413 goes out, then the connection closes.
+      req.resume();
+      callback(bodyTooLarge(limit));
+      return;
+    }
+    chunks.push(chunk);
+  };
+  const onEnd = () => {
+    cleanup();
+    callback(undefined, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+  };
+  const onError = (error: Error) => {
+    cleanup();
+    callback(bodyUnreadable(error));
+  };
+  const onAborted = () => onError(new Error("request aborted"));
+  req.on("data", onData);
+  req.on("end", onEnd);
+  req.on("error", onError);
+  req.on("aborted", onAborted);
+}
+
+/**
+ * The credential header of a request for the auth module: every occurrence, so that a doubled one
+ * is refused (3). Read from `rawHeaders`: `headersDistinct` would build an array for every header.
+ */
+export function credentialHeaders(req: IncomingMessage, name: string): RequestHeaders {
+  const raw = req.rawHeaders;
+  let values: string[] | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i] as string;
+    if (key.length !== name.length || key.toLowerCase() !== name) continue;
+    if (values === undefined) values = [];
+    values.push(raw[i + 1] as string);
+  }
+  return { [name]: values };
 }
 
 /** Writes an error answer; HEAD gets the headers without the body. */
@@ -67,6 +96,18 @@ const REASONS: Record<number, string> = {
   413: "Content Too Large",
   431: "Request Header Fields Too Large",
 };
+
+/** A code-3 answer for a request refused before any route runs: fresh request id, connection closed. */
+function refusal(status: 400 | 408 | 413 | 431, violation: Violation, cause?: unknown): ErrorResponse {
+  const error3 = ApiError.invalidStructure([violation], {
+    status,
+    ...(cause === undefined ? {} : { cause }),
+  });
+  const response = errorResponse(error3);
+  response.headers["X-Request-Id"] = requestId(undefined);
+  response.headers.Connection = "close";
+  return response;
+}
 
 /** The contract's answer to a parser or timeout error node raises before any route runs. */
 export function clientErrorResponse(error: Error & { code?: string }): ErrorResponse {
@@ -91,14 +132,15 @@ export function clientErrorResponse(error: Error & { code?: string }): ErrorResp
       message = "Chunk extensions are too large";
       break;
   }
-  const error3 = ApiError.invalidStructure([{ in: "header", pointer: "", rule, message }], {
-    status,
-    cause: error,
-  });
-  const response = errorResponse(error3);
-  response.headers["X-Request-Id"] = requestId(undefined);
-  response.headers.Connection = "close";
-  return response;
+  return refusal(status, { in: "header", pointer: "", rule, message }, error);
+}
+
+/** Writes a whole answer on a socket that has no ServerResponse (parser errors, CONNECT). */
+function writeRaw(socket: Socket, response: ErrorResponse): void {
+  let head = `HTTP/1.1 ${response.status} ${REASONS[response.status]}\r\n`;
+  for (const [name, value] of Object.entries(response.headers)) head += `${name}: ${value}\r\n`;
+  head += `Content-Length: ${Buffer.byteLength(response.body)}\r\n\r\n`;
+  socket.end(head + response.body);
 }
 
 function writeClientError(error: Error & { code?: string }, socket: Socket): void {
@@ -108,11 +150,84 @@ function writeClientError(error: Error & { code?: string }, socket: Socket): voi
     socket.destroy();
     return;
   }
-  const response = clientErrorResponse(error);
-  let head = `HTTP/1.1 ${response.status} ${REASONS[response.status]}\r\n`;
-  for (const [name, value] of Object.entries(response.headers)) head += `${name}: ${value}\r\n`;
-  head += `Content-Length: ${Buffer.byteLength(response.body)}\r\n\r\n`;
-  socket.end(head + response.body);
+  writeRaw(socket, clientErrorResponse(error));
+}
+
+/** CONNECT is for proxies: node hands over the bare socket, which it would otherwise close unanswered. */
+function refuseConnect(_req: IncomingMessage, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const message = "CONNECT requests are not served";
+  writeRaw(socket, refusal(400, { in: "header", pointer: "", rule: "parse", message }));
+}
+
+/** RFC 3986 `host [ ":" port ]`: reg-name, IPv4 or an IP literal in brackets; empty is allowed. */
+const HOST = /^(?:\[[0-9A-Za-z:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
+
+/**
+ * RFC 9112 section 3.2: a request without Host (HTTP/1.1), with more than one, or with an invalid
+ * one is 400. Node checks only the first itself, with a bare 400 that has no body.
+ */
+function hostViolation(req: IncomingMessage): Violation | undefined {
+  // Counted on rawHeaders: `headersDistinct` would build an array for every header of every request.
+  const raw = req.rawHeaders;
+  let count = 0;
+  let host = "";
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length === 4 && name.toLowerCase() === "host" && count++ === 0) host = raw[i + 1] as string;
+  }
+  const pointer = "/host";
+  if (count === 0) {
+    if (req.httpVersionMajor === 1 && req.httpVersionMinor === 0) return undefined;
+    return { in: "header", pointer, rule: "required", message: "is required" };
+  }
+  if (count > 1) {
+    return { in: "header", pointer, rule: "duplicate", message: "The Host header must appear once" };
+  }
+  if (!HOST.test(host)) {
+    return {
+      in: "header",
+      pointer,
+      rule: "pattern",
+      message: "must be a host name or address with an optional port",
+    };
+  }
+  return undefined;
+}
+
+const GUARDED = Symbol.for("api-error-codes.host-guard");
+
+/**
+ * Checks Host before any request listener runs, whatever the order they were added in, by taking
+ * node's `request` event in hand; node's own check (a bare 400) is turned off.
+ */
+function guardHost(server: Server): void {
+  const guarded = server as Server & { [GUARDED]?: true; requireHostHeader?: boolean };
+  if (guarded[GUARDED] === true) return;
+  guarded[GUARDED] = true;
+  guarded.requireHostHeader = false;
+  const emit = server.emit;
+  // Every event of the server passes here: `arguments` is handed on as it is, with no rest array
+  // and no spread per event.
+  server.emit = function emitChecked(
+    this: Server,
+    event: string | symbol,
+    req?: unknown,
+    res?: unknown,
+  ): boolean {
+    if (event === "request") {
+      const violation = hostViolation(req as IncomingMessage);
+      if (violation !== undefined) {
+        sendError(req as IncomingMessage, res as ServerResponse, refusal(400, violation));
+        return true;
+      }
+    }
+    // biome-ignore lint/complexity/noArguments: forwards every argument of any event unchanged
+    return emit.apply(this, arguments as unknown as Parameters<Server["emit"]>);
+  } as Server["emit"];
 }
 
 export interface ProtectOptions {
@@ -124,14 +239,24 @@ export interface ProtectOptions {
 
 /**
  * Makes a node HTTP server answer malformed requests (bad request line, smuggling attempts, header
- * overflow, slow headers or body) with a conforming 400 / 408 / 413 / 431 instead of node's bare
- * reply or a silent close. Replaces other `clientError` listeners (Fastify installs one).
+ * overflow, slow headers or body, a missing, doubled or invalid Host, CONNECT) with a conforming
+ * 400 / 408 / 413 / 431 instead of node's bare reply or a silent close. Replaces other `clientError`,
+ * `connect` and `checkExpectation` listeners (Fastify installs a `clientError` one).
  * @example
  * protectServer(http.createServer(handler)).listen(3000);
  */
 export function protectServer<S extends Server>(server: S, options: ProtectOptions = {}): S {
   server.removeAllListeners("clientError");
   server.on("clientError", writeClientError);
+  server.removeAllListeners("connect");
+  server.on("connect", refuseConnect);
+  // An expectation other than 100-continue is ignored (RFC 9110 section 10.1.1) rather than
+  // answered with node's bare 417: the request is served as if it had none.
+  server.removeAllListeners("checkExpectation");
+  server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) =>
+    server.emit("request", req, res),
+  );
+  guardHost(server);
   server.headersTimeout = options.headersTimeout ?? 10_000;
   server.requestTimeout = options.requestTimeout ?? 30_000;
   return server;

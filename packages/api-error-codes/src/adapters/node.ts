@@ -134,13 +134,17 @@ export class NodeApi<P extends PrincipalFields = Principal> {
         res.writeHead(204, resolved.headers).end();
         return;
       }
-      if (resolved.kind !== "match") throw resolved.error;
+      if (resolved.kind !== "match") {
+        sendError(req, res, this.contract.refuse(resolved, { requestId: id, method, url }));
+        return;
+      }
       const route = this.contract.matched(resolved);
       const handler = route === undefined ? undefined : this.handlers.get(route);
       if (route === undefined || handler === undefined) {
         throw new Error(`no handler for ${resolved.method} ${resolved.template}`);
       }
-      const principal = await this.contract.authenticate(route, req.headersDistinct);
+      const found = this.contract.authenticateNow(route, req.headersDistinct);
+      const principal = found instanceof Promise ? await found : found;
       let body: unknown;
       if (this.contract.expectBody(req.headers))
         body = this.contract.parseBody(await readBody(req, this.contract.bodyLimit));

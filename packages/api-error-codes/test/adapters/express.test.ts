@@ -3,30 +3,13 @@ import type { AddressInfo } from "node:net";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp as buildExample } from "../../examples/express.js";
-import { apiErrorCodes, type ExpressApiOptions, protectServer } from "../../src/adapters/express.js";
+import { apiErrorCodes, protectServer } from "../../src/adapters/express.js";
 import type { ErrorLogger } from "../../src/contract.js";
 import { ApiError, parseErrorBody } from "../../src/index.js";
-import { lookup, openapi, routes } from "./app.js";
+import { expressSpecApp as buildScenarioApp } from "./builders.js";
 import { type Answer, check, overHttp, type Send } from "./harness.js";
 import { expectMalformedAnswer, MALFORMED, rawRequest } from "./raw-socket.js";
 import { type Scenario, scenarios } from "./scenarios.js";
-
-/** The shared application of app.ts on Express. */
-function buildScenarioApp(options: ExpressApiOptions = {}) {
-  const app = express();
-  const api = apiErrorCodes(app, { auth: { lookup }, openapi, logger: false, ...options });
-  for (const route of routes) {
-    const method = route.method.toLowerCase() as "get" | "post" | "put" | "delete" | "patch";
-    app[method](route.path, api.route(route.contract), async (req: Request, res: Response) => {
-      const answer = await route.handler(api.context(req));
-      if (answer.headers !== undefined) res.set(answer.headers);
-      res.status(answer.status);
-      if (answer.body === undefined) res.end();
-      else res.json(answer.body);
-    });
-  }
-  return { app, api };
-}
 
 interface Running {
   server: Server;

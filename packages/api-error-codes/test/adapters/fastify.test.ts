@@ -7,22 +7,21 @@ import { apiErrorCodes, serverOptions } from "../../src/adapters/fastify.js";
 import { ApiError, parseQuery } from "../../src/index.js";
 import { compileRouteSchemas } from "../../src/schema.js";
 import { lookup } from "./app.js";
+import { buildFastify, type Target } from "./builders.js";
 import { buildSpecApp, expectError, json, member, thrownBody, viaInject } from "./fastify-support.js";
 import { check, overHttp, type Send } from "./harness.js";
 import { expectMalformedAnswer, MALFORMED, rawRequest } from "./raw-socket.js";
 import { scenarios } from "./scenarios.js";
 
 describe("fastify adapter: shared scenarios", () => {
-  let app: FastifyInstance;
-  let send: Send;
+  let target: Target;
   beforeAll(async () => {
-    app = await buildSpecApp();
-    send = viaInject(app);
+    target = await buildFastify();
   });
-  afterAll(() => app.close());
+  afterAll(() => target.close());
 
   it.each(scenarios.map((s) => [s.name, s] as const))("%s", async (_name, scenario) => {
-    check(scenario, await send(scenario));
+    check(scenario, await target.send(scenario));
   });
 });
 

@@ -3,7 +3,7 @@
  * checks the answer exactly, plus what every answer must satisfy (request id; for errors the media
  * type, nosniff and a conforming body).
  */
-import { request as httpRequest } from "node:http";
+import { type Agent, request as httpRequest } from "node:http";
 import { expect } from "vitest";
 import { parseErrorBody } from "../../src/index.js";
 import type { Scenario } from "./scenarios.js";
@@ -17,12 +17,15 @@ export interface Answer {
 
 export type Send = (scenario: Scenario) => Promise<Answer>;
 
-/** Sends a scenario over a real socket with node's client: exact bytes, repeated headers, any method. */
-export function overHttp(port: number): Send {
+/**
+ * Sends a scenario over a real socket with node's client: exact bytes, repeated headers, any method.
+ * One connection per request, unless a (keep-alive) agent is given.
+ */
+export function overHttp(port: number, agent: Agent | false = false): Send {
   return (scenario) =>
     new Promise((resolve, reject) => {
       const req = httpRequest(
-        { host: "127.0.0.1", port, method: scenario.method, path: scenario.path, agent: false },
+        { host: "127.0.0.1", port, method: scenario.method, path: scenario.path, agent },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));

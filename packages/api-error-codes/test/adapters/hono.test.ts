@@ -10,8 +10,9 @@ import { buildApp as buildExample } from "../../examples/hono.js";
 import { apiErrorCodes } from "../../src/adapters/hono.js";
 import { protectServer } from "../../src/adapters/node-http.js";
 import { parseErrorBody } from "../../src/index.js";
+import { buildHono } from "./builders.js";
 import { type Answer, check, overHttp, type Send } from "./harness.js";
-import { buildExtras, buildSpecApp, capture, type Entry, inProcess } from "./hono-apps.js";
+import { buildExtras, buildSpecApp, capture, type Entry } from "./hono-apps.js";
 import { expectMalformedAnswer, MALFORMED, rawRequest } from "./raw-socket.js";
 import { type Scenario, scenarios } from "./scenarios.js";
 
@@ -30,7 +31,10 @@ function errorCode(answer: Answer): number {
 
 describe("hono adapter in-process (app.request, no node server)", () => {
   const { app } = buildSpecApp();
-  const send = inProcess(app);
+  let send: Send;
+  beforeAll(async () => {
+    send = (await buildHono()).send;
+  });
   it.each(scenarios.map((s) => [s.name, s] as const))("%s", async (_name, scenario) => {
     check(scenario, await send(scenario));
   });

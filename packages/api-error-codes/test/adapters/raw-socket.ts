@@ -13,8 +13,19 @@ export interface RawAnswer {
   body: string;
 }
 
+/** The bytes after any interim (1xx) responses, such as `100 Continue`: the final answer is wanted. */
+function final(bytes: Buffer): Buffer {
+  while (/^HTTP\/1\.[01] 1\d\d /.test(bytes.subarray(0, 13).toString("latin1"))) {
+    const end = bytes.indexOf("\r\n\r\n");
+    if (end === -1) break;
+    bytes = bytes.subarray(end + 4);
+  }
+  return bytes;
+}
+
 /** Whether `bytes` hold a whole response: headers, and as much body as Content-Length says. */
 function complete(bytes: Buffer): boolean {
+  bytes = final(bytes);
   const end = bytes.indexOf("\r\n\r\n");
   if (end === -1) return false;
   const length = /\r\ncontent-length: *(\d+)/i.exec(bytes.subarray(0, end).toString("latin1"))?.[1];
@@ -22,6 +33,7 @@ function complete(bytes: Buffer): boolean {
 }
 
 function parse(bytes: Buffer): RawAnswer {
+  bytes = final(bytes);
   const text = bytes.toString("utf8");
   const end = text.indexOf("\r\n\r\n");
   if (end === -1) throw new Error(`no complete HTTP response: ${JSON.stringify(text.slice(0, 200))}`);

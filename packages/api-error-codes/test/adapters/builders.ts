@@ -1,0 +1,187 @@
+/**
+ * The shared application of app.ts on each of the four adapters, ready to be driven: one `Target`
+ * per adapter with a uniform `send(scenario)`. node and Express always run on a real socket; Fastify
+ * and Hono run in-process (`inject`, `app.request`) unless a socket is asked for. The adapter tests,
+ * the reliability properties and the bad-input corpus all build their apps here.
+ */
+import { once } from "node:events";
+import { Agent, createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { getRequestListener } from "@hono/node-server";
+import express, { type Request, type Response } from "express";
+import { type ExpressApiOptions, apiErrorCodes as expressAdapter } from "../../src/adapters/express.js";
+import { createApi, type NodeApi, type NodeApiOptions, reply } from "../../src/adapters/node.js";
+import { type ProtectOptions, protectServer } from "../../src/adapters/node-http.js";
+import type { ErrorLogger } from "../../src/contract.js";
+import { lookup, openapi, routes } from "./app.js";
+import { buildSpecApp as fastifySpecApp, viaInject } from "./fastify-support.js";
+import { overHttp, type Send } from "./harness.js";
+import { buildSpecApp as honoSpecApp, inProcess } from "./hono-apps.js";
+
+export { buildSpecApp as fastifySpecApp } from "./fastify-support.js";
+export { buildSpecApp as honoSpecApp } from "./hono-apps.js";
+
+export type AdapterName = "node" | "express" | "fastify" | "hono";
+export const ADAPTERS: readonly AdapterName[] = ["node", "express", "fastify", "hono"];
+
+/** One adapter running the shared app. */
+export interface Target {
+  name: AdapterName;
+  /** How requests reach it: a real socket, or the framework's in-process entry point. */
+  transport: "socket" | "in-process";
+  send: Send;
+  /** The listening port (socket transport only). */
+  port: number | undefined;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  /** Run on a real socket even when the framework can be driven in-process (Fastify, Hono). */
+  socket?: boolean;
+  /** Error log entries; off by default. */
+  logger?: ErrorLogger | false;
+  /** Reuse connections (one keep-alive agent per target) instead of one connection per request. */
+  keepAlive?: boolean;
+  /** Short header and request timeouts (slow-client tests), checked every 200 ms. */
+  timeouts?: ProtectOptions;
+}
+
+/** How often node looks for requests past their timeouts when `timeouts` are given (default 30 s). */
+const CHECK_EVERY_MS = 200;
+
+/** Node reads the interval when the server starts listening: set it before that. */
+function checkOften(server: Server, options: BuildOptions): Server {
+  if (options.timeouts !== undefined)
+    (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = CHECK_EVERY_MS;
+  return server;
+}
+
+/** The shared application of app.ts on node:http's router. */
+export function nodeSpecApi(options: NodeApiOptions = {}): NodeApi {
+  const api = createApi({ auth: { lookup }, openapi, logger: false, ...options });
+  for (const route of routes) {
+    api.route(route.method, route.path, route.contract, async (context) => {
+      const answer = await route.handler(context);
+      return reply(answer.status, answer.body as never, answer.headers);
+    });
+  }
+  return api;
+}
+
+/** The shared application of app.ts on Express. */
+export function expressSpecApp(options: ExpressApiOptions = {}) {
+  const app = express();
+  const api = expressAdapter(app, { auth: { lookup }, openapi, logger: false, ...options });
+  for (const route of routes) {
+    const method = route.method.toLowerCase() as "get" | "post" | "put" | "delete" | "patch";
+    app[method](route.path, api.route(route.contract), async (req: Request, res: Response) => {
+      const answer = await route.handler(api.context(req));
+      if (answer.headers !== undefined) res.set(answer.headers);
+      res.status(answer.status);
+      if (answer.body === undefined) res.end();
+      else res.json(answer.body);
+    });
+  }
+  return { app, api };
+}
+
+async function listening(server: Server): Promise<number> {
+  if (!server.listening) {
+    if (server.address() === null) server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+  }
+  return (server.address() as AddressInfo).port;
+}
+
+function closing(server: Server, agent: Agent | undefined): () => Promise<void> {
+  return () =>
+    new Promise<void>((resolve) => {
+      agent?.destroy();
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+}
+
+function socketTarget(name: AdapterName, server: Server, port: number, options: BuildOptions): Target {
+  const agent = options.keepAlive ? new Agent({ keepAlive: true, maxSockets: 8 }) : undefined;
+  return { name, transport: "socket", send: overHttp(port, agent), port, close: closing(server, agent) };
+}
+
+export async function buildNode(options: BuildOptions = {}): Promise<Target> {
+  const api = nodeSpecApi(options.logger === undefined ? {} : { logger: options.logger });
+  const timeouts =
+    options.timeouts === undefined
+      ? {}
+      : { ...options.timeouts, connectionsCheckingInterval: CHECK_EVERY_MS };
+  const server = api.createServer(timeouts);
+  const port = await listening(server);
+  return socketTarget("node", server, port, options);
+}
+
+export async function buildExpress(options: BuildOptions = {}): Promise<Target> {
+  const { app } = expressSpecApp(options.logger === undefined ? {} : { logger: options.logger });
+  const server = protectServer(checkOften(app.listen(0, "127.0.0.1"), options), options.timeouts);
+  const port = await listening(server);
+  return socketTarget("express", server, port, options);
+}
+
+export async function buildFastify(options: BuildOptions = {}): Promise<Target> {
+  const app = await fastifySpecApp(
+    {},
+    {
+      logger: options.logger ?? false,
+      ...(options.timeouts === undefined ? {} : { protect: options.timeouts }),
+    },
+  );
+  if (options.socket !== true) {
+    await app.ready();
+    return {
+      name: "fastify",
+      transport: "in-process",
+      send: viaInject(app),
+      port: undefined,
+      close: () => app.close(),
+    };
+  }
+  checkOften(app.server, options);
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const port = (app.server.address() as AddressInfo).port;
+  const target = socketTarget("fastify", app.server, port, options);
+  return { ...target, close: () => target.close().then(() => app.close()) };
+}
+
+export async function buildHono(options: BuildOptions = {}): Promise<Target> {
+  const { app, api } = honoSpecApp(options.logger ?? false);
+  if (options.socket !== true) {
+    return {
+      name: "hono",
+      transport: "in-process",
+      send: inProcess(app),
+      port: undefined,
+      close: async () => {},
+    };
+  }
+  // The documented setup: @hono/node-server's own request errors through the contract, and the
+  // server protected against malformed HTTP.
+  const listener = getRequestListener(app.fetch, { hostname: "127.0.0.1", errorHandler: api.requestError });
+  const server = protectServer(checkOften(createServer(listener), options), options.timeouts);
+  const port = await listening(server);
+  return socketTarget("hono", server, port, options);
+}
+
+const BUILDERS: Record<AdapterName, (options?: BuildOptions) => Promise<Target>> = {
+  node: buildNode,
+  express: buildExpress,
+  fastify: buildFastify,
+  hono: buildHono,
+};
+
+/** The shared app on one adapter. */
+export function build(name: AdapterName, options: BuildOptions = {}): Promise<Target> {
+  return BUILDERS[name](options);
+}
+
+/** The shared app on every adapter. */
+export function buildAll(options: BuildOptions = {}): Promise<Target[]> {
+  return Promise.all(ADAPTERS.map((name) => build(name, options)));
+}
