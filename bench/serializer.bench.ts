@@ -1,6 +1,7 @@
 /**
  * Micro-benchmark: the wire serializer against JSON.stringify of the same body, in one run.
- * Prints ops/s (median of interleaved rounds) and the ratio; `--quick` runs fewer rounds.
+ * Prints ops/s (median of interleaved rounds) and the ratio; `--quick` runs fewer rounds, `--json`
+ * adds one `SERJSON {...}` line for bench/run.ts.
  */
 import { ApiError, serializeError } from "api-error-codes";
 
@@ -42,6 +43,7 @@ console.log(
   `${"case".padEnd(30)} ${"serializer".padStart(11)} ${"stringify".padStart(11)} ${"ratio".padStart(6)}`,
 );
 const ratios: number[] = [];
+const results: { name: string; serializer_ops: number; stringify_ops: number; ratio: number }[] = [];
 for (const [name, error] of cases) {
   // The baseline is the plain body object, built once, so JSON.stringify pays for no toJSON() call.
   const body = error.toJSON();
@@ -56,8 +58,12 @@ for (const [name, error] of cases) {
   }
   const ratio = median(ours) / median(theirs);
   ratios.push(ratio);
+  results.push({ name, serializer_ops: median(ours), stringify_ops: median(theirs), ratio });
   console.log(
     `${name.padEnd(30)} ${format(median(ours)).padStart(11)} ${format(median(theirs)).padStart(11)} ${ratio.toFixed(2).padStart(5)}x`,
   );
 }
 console.log(`lowest ratio: ${Math.min(...ratios).toFixed(2)}x (checksum ${sink % 1000})`);
+if (process.argv.includes("--json")) {
+  console.log(`SERJSON ${JSON.stringify({ cases: results, lowest_ratio: Math.min(...ratios) })}`);
+}

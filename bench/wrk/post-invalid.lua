@@ -1,0 +1,14 @@
+-- POST with a JSON body whose "name" is an object where the schema wants a string (400).
+-- An object, because Fastify's default ajv coerces {"name":123} into "123" and answers 201.
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = "{\"name\":{}}"
+
+-- One JSON line for bench/run.ts: request count, errors and latency (microseconds).
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "WRKJSON {\"requests\":%d,\"duration_us\":%d,\"bytes\":%d,\"errors\":{\"connect\":%d,\"read\":%d,\"write\":%d,\"status\":%d,\"timeout\":%d},\"latency_us\":{\"mean\":%.1f,\"p50\":%d,\"p90\":%d,\"p99\":%d,\"max\":%d}}\n",
+    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,
+    latency.mean, latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+end
