@@ -74,14 +74,17 @@ let quickBom = 0;
 let nextBackslash = -1;
 let stringSaved = 0;
 let stringShift = 0;
-let stringNul = false;
+/** What a string holds that the contract refuses ("" for nothing): a NUL or a lone surrogate. */
+let stringForbidden = "";
 let tokenError = "";
 let numberProblem: string | undefined;
 
 /**
  * The index after the closing quote of the string at `start`, or `-1 - position` of a syntax error.
  * Sets `stringSaved` (bytes dropped by unescaping), `stringShift` (bytes beyond one per UTF-16 unit
- * in multibyte characters; the input is known to be valid UTF-8) and `stringNul` (a `\u0000`).
+ * in multibyte characters; the input is known to be valid UTF-8) and `stringForbidden` (a `\u0000`,
+ * or a `\ud800`-style escape that is not half of a surrogate pair: valid JSON text, but no Unicode
+ * string, which UTF-8 encoders, PostgreSQL's jsonb among them, refuse later and less clearly).
  */
 function scanString(bytes: Uint8Array, start: number): number {
   if (quickText !== undefined) {
@@ -98,37 +101,40 @@ function scanString(bytes: Uint8Array, start: number): number {
       const end = quote + quickBom;
       stringSaved = 0;
       stringShift = 0;
-      stringNul = false;
+      stringForbidden = "";
       return end + 1;
     }
   }
   let j = start + 1;
   let saved = 0;
   let shift = 0;
-  let nul = false;
+  let forbidden = "";
+  // Right after a high-surrogate escape, which only a low-surrogate escape may follow.
+  let high = false;
   for (;;) {
     const c = byteAt(bytes, j);
     if (c === QUOTE) break;
     if (c === BACKSLASH) {
       const e = byteAt(bytes, j + 1);
       if (e === LOWER_U) {
+        let unit = 0;
         for (let k = j + 2; k < j + 6; k++) {
-          if (!isHex(byteAt(bytes, k))) {
+          const h = byteAt(bytes, k);
+          if (!isHex(h)) {
             tokenError = "invalid \\u escape";
             return -1 - k;
           }
+          unit = unit * 16 + (h <= NINE ? h - ZERO : (h | 0x20) - 87);
         }
-        if (
-          bytes[j + 2] === ZERO &&
-          bytes[j + 3] === ZERO &&
-          bytes[j + 4] === ZERO &&
-          bytes[j + 5] === ZERO
-        ) {
-          nul = true;
-        }
+        if (unit === 0) forbidden = "a NUL character";
+        const low = unit >= 0xdc00 && unit <= 0xdfff;
+        if (high !== low) forbidden = "a lone surrogate";
+        high = unit >= 0xd800 && unit <= 0xdbff;
         j += 6;
         saved += 5;
-      } else if (
+        continue;
+      }
+      if (
         e === QUOTE ||
         e === BACKSLASH ||
         e === 47 ||
@@ -152,10 +158,13 @@ function scanString(bytes: Uint8Array, start: number): number {
       tokenError = c === -1 ? "unterminated string" : "control characters must be escaped in strings";
       return -1 - j;
     }
+    if (high) forbidden = "a lone surrogate";
+    high = false;
   }
+  if (high) forbidden = "a lone surrogate";
   stringSaved = saved;
   stringShift = shift;
-  stringNul = nul;
+  stringForbidden = forbidden;
   return j + 1;
 }
 
@@ -292,7 +301,8 @@ function scan(bytes: Uint8Array, text: string, limits: ScanLimits, bom: number):
       if (key === "__proto__" || (key === "prototype" && level > 0 && path[level - 1] === "constructor")) {
         report(out, "forbidden_key", path, depth, `Key "${key}" is not allowed here`);
       }
-      if (stringNul) report(out, "forbidden_character", path, depth, "Key contains a NUL character");
+      if (stringForbidden !== "")
+        report(out, "forbidden_character", path, depth, `Key contains ${stringForbidden}`);
       if (key.length > maxStringLength) {
         const message = `Key is longer than ${maxStringLength} characters`;
         report(out, "maxLength", path, depth, message, maxStringLength);
@@ -311,7 +321,8 @@ function scan(bytes: Uint8Array, text: string, limits: ScanLimits, bom: number):
       const end = scanString(bytes, i);
       if (end < 0) return syntax(bytes, -1 - end, tokenError);
       shift += stringShift;
-      if (stringNul) report(out, "forbidden_character", path, depth, "String contains a NUL character");
+      if (stringForbidden !== "")
+        report(out, "forbidden_character", path, depth, `String contains ${stringForbidden}`);
       // UTF-16 units = bytes - unescaping savings - multibyte surplus.
       if (end - i - 2 - stringSaved - stringShift > maxStringLength) {
         const message = `String is longer than ${maxStringLength} characters`;

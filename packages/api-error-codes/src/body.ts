@@ -153,7 +153,8 @@ export function checkContentLength(
  * - 400 / 3 `depth` past `maxDepth`, `forbidden_key` for `__proto__` and `constructor.prototype`,
  *   `duplicate` for a repeated key;
  * - 400 / 4 `number_range` for a number a double cannot hold (overflow, underflow of a nonzero literal,
- *   an integer literal beyond ±(2^53-1)), `forbidden_character` for NUL in a string or key,
+ *   an integer literal beyond ±(2^53-1)), `forbidden_character` for NUL or a lone surrogate escape
+ *   (`"\ud800"`) in a string or key,
  *   `maxLength` / `maxItems` / `maxProperties` past their limits.
  *
  * A leading UTF-8 byte order mark is accepted and dropped (RFC 8259 section 8.1 allows it; body

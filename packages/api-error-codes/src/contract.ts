@@ -177,7 +177,7 @@ export class Contract<P extends PrincipalFields = Principal> {
   private readonly logger: ErrorLogger | false;
   private ajv: Ajv | undefined;
   private readonly prepared = new Map<string, PreparedRoute>();
-  private readonly byTemplate = new Map<string, PreparedRoute>();
+  private readonly byTemplate = new Map<string, PreparedRoute | null>();
   private readonly responseOptions: ErrorResponseOptions;
   private readonly jsonOptions: JsonBodyOptions;
   private readonly credentialHeader: string;
@@ -231,10 +231,11 @@ export class Contract<P extends PrincipalFields = Principal> {
     const direct = `${match.method} ${match.template}`;
     let route = this.byTemplate.get(direct);
     if (route === undefined) {
-      route = this.prepared.get(routeKey(match.method, match.template));
-      if (route !== undefined) this.byTemplate.set(direct, route);
+      // A route the table knows without a contract (null) is remembered too.
+      route = this.prepared.get(routeKey(match.method, match.template)) ?? null;
+      this.byTemplate.set(direct, route);
     }
-    return route;
+    return route ?? undefined;
   }
 
   /** Step 1: 404, 405 + Allow, OPTIONS, 501 or a match. */

@@ -178,6 +178,7 @@ describe("parseJsonBody accepts", () => {
     ["0e-400", 0],
     ["0.000000000000000000000000000000", 0],
     ['"\\u00e9\\n\\"\\\\\\/\\b\\f\\r\\t"', 'é\n"\\/\b\f\r\t'],
+    ['"\\ud83d\\ude00 \\uD83D\\uDE00"', "\u{1F600} \u{1F600}"],
     ['{"Zoë":"Ångström ✓ 😀","k":"€"}', { Zoë: "Ångström ✓ 😀", k: "€" }],
     [
       '{"constructor":{"name":"x"},"prototype":1,"proto":2}',
@@ -303,6 +304,21 @@ describe("parseJsonBody refuses", () => {
     ],
     ["a NUL in a string", '"\\u0000"', undefined, [400, 4, [v("", "forbidden_character")]]],
     ["a NUL in a key", '{"a/b\\u0000":1}', undefined, [400, 4, [v("/a~1b\u0000", "forbidden_character")]]],
+    [
+      "a lone high surrogate",
+      '["\\ud800"]',
+      undefined,
+      [400, 4, [v("/0", "forbidden_character", { message: "String contains a lone surrogate" })]],
+    ],
+    ["a lone low surrogate", '"a\\udc00b"', undefined, [400, 4, [v("", "forbidden_character")]]],
+    ["a high surrogate before a letter", '"\\ud83da"', undefined, [400, 4, [v("", "forbidden_character")]]],
+    ["two high surrogates", '"\\ud83d\\ud83d"', undefined, [400, 4, [v("", "forbidden_character")]]],
+    [
+      "a lone surrogate in a key",
+      '{"\\udfff":1}',
+      undefined,
+      [400, 4, [v("/\udfff", "forbidden_character")]],
+    ],
     [
       "1e400",
       '{"x":[1,1e400]}',
@@ -443,11 +459,15 @@ describe("parseJsonBody refuses", () => {
   });
 });
 
-/** Whether a NUL character is in any string or key (the values here are only a few levels deep). */
-function hasNul(value: unknown): boolean {
-  if (typeof value === "string") return value.includes("\u0000");
+/** With the `u` flag, a surrogate matches only when it is not half of a pair. */
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
+const forbidden = (text: string) => text.includes("\u0000") || LONE_SURROGATE.test(text);
+
+/** Whether a NUL or a lone surrogate is in any string or key (the values are only a few levels deep). */
+function hasForbidden(value: unknown): boolean {
+  if (typeof value === "string") return forbidden(value);
   if (typeof value !== "object" || value === null) return false;
-  return Object.entries(value).some(([key, item]) => key.includes("\u0000") || hasNul(item));
+  return Object.entries(value).some(([key, item]) => forbidden(key) || hasForbidden(item));
 }
 
 describe("parseJsonBody agrees with JSON.parse", () => {
@@ -488,7 +508,7 @@ describe("parseJsonBody agrees with JSON.parse", () => {
         try {
           const value = parseJsonBody(body);
           expect({ value }).toEqual(expected);
-          expect(hasNul(value)).toBe(false);
+          expect(hasForbidden(value)).toBe(false);
           return;
         } catch (error) {
           if (!isApiError(error)) throw error;

@@ -24,8 +24,8 @@ export interface SoakOptions {
   durationMs: number;
   concurrency?: number;
   /**
-   * Part of the run before RSS is taken as the baseline. Default: a quarter, but at least 10 s (at
-   * most half the run): the heap grows until the first major collections, which short runs need to see.
+   * Part of the run before RSS is taken as the baseline (its last stretch). Default: a quarter, but at
+   * least 10 s (at most half the run): the heap grows until the first major collections.
    */
   warmupFraction?: number;
   /** A PostgreSQL URL; a temporary SQLite file otherwise. */
@@ -49,7 +49,8 @@ export interface SoakFigures {
   ordersAcknowledged: number;
   ordersDeleted: number;
   lostWrites: number;
-  rssMiB: { start: number; afterWarmup: number; end: number; max: number };
+  /** Peaks: see {@link SoakFigures.heapNote}. */
+  rssMiB: { start: number; warmupPeak: number; endPeak: number; max: number };
   rssGrowthPercent: number;
   heapNote: string;
 }
@@ -83,18 +84,17 @@ function rssOf(pid: number): number {
   return kb / 1024;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 }
 
 /** Starts src/main.ts as `npm start` does and resolves with its base URL once it listens. */
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(APP, "src/main.ts")], {
+  // The young generation starts at its full size (16 MiB per semi-space, V8's default maximum here):
+  // V8 otherwise grows it during the first seconds under load, by up to 48 MiB of RSS, at moments that
+  // vary from run to run, and a 20-second run would take that for a leak (or hide one behind it).
+  const v8 = ["--min-semi-space-size=16", "--max-semi-space-size=16"];
+  const child = spawn(process.execPath, [...v8, "--import", "tsx", join(APP, "src/main.ts")], {
     cwd: APP,
     env: { ...process.env, TSX_TSCONFIG_PATH: join(APP, "tsconfig.runtime.json"), ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -440,11 +440,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakFigures> {
   if (exitCode !== 0) note("shutdown", `the server exited with ${exitCode} on SIGTERM`);
   await rm(dir, { recursive: true, force: true });
 
+  // RSS under load is a sawtooth (about 30 MiB over roughly 10 s here, as V8 lets the old
+  // generation grow between major collections), so two instants compare arbitrary phases of it.
+  // Peaks over stretches longer than one tooth compare like with like: the last stretch of the
+  // warm-up against the last stretch of the run. A leak raises every peak.
   const warmupEnd = options.durationMs * warmupFraction;
-  const after = rss.filter((s) => s.at >= warmupEnd).map((s) => s.mib);
-  const window = Math.max(1, Math.floor(after.length / 5));
-  const afterWarmup = median(after.slice(0, window));
-  const end = median(after.slice(-window));
+  const stretch = Math.max(10_000, (options.durationMs - warmupEnd) / 5);
+  const peak = (from: number, to: number) =>
+    Math.max(0, ...rss.filter((s) => s.at >= from && s.at < to).map((s) => s.mib));
+  const afterWarmup = peak(warmupEnd - stretch, warmupEnd);
+  const end = peak(elapsed - stretch, Number.POSITIVE_INFINITY);
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
     durationMs: elapsed,
@@ -467,12 +472,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakFigures> {
     lostWrites,
     rssMiB: {
       start: Number((rss[0]?.mib ?? 0).toFixed(1)),
-      afterWarmup: Number(afterWarmup.toFixed(1)),
-      end: Number(end.toFixed(1)),
+      warmupPeak: Number(afterWarmup.toFixed(1)),
+      endPeak: Number(end.toFixed(1)),
       max: Number(Math.max(...rss.map((s) => s.mib)).toFixed(1)),
     },
     rssGrowthPercent: afterWarmup === 0 ? 0 : Number((((end - afterWarmup) / afterWarmup) * 100).toFixed(1)),
-    heapNote: `RSS sampled every 250 ms; baseline = median of the first fifth after a ${Math.round(warmupFraction * 100)} % warm-up, end = median of the last fifth`,
+    heapNote: `RSS sampled every 250 ms; growth = highest sample of the last ${stretch / 1000} s of the run over the highest of the last ${stretch / 1000} s of a ${Math.round(warmupFraction * 100)} % warm-up`,
   };
 }
 
@@ -489,7 +494,7 @@ export function formatFigures(f: SoakFigures): string {
     `  unexpected 5xx      ${f.unexpected5xx}`,
     `  unexpected answers  ${f.unexpectedAnswers}`,
     `  orders              ${f.ordersAcknowledged} acknowledged, ${f.ordersDeleted} deleted, ${f.lostWrites} lost`,
-    `  RSS (MiB)           start ${f.rssMiB.start}, after warm-up ${f.rssMiB.afterWarmup}, end ${f.rssMiB.end}, max ${f.rssMiB.max}: growth ${f.rssGrowthPercent} %`,
+    `  RSS (MiB)           start ${f.rssMiB.start}, peak at the end of the warm-up ${f.rssMiB.warmupPeak}, peak at the end ${f.rssMiB.endPeak}, max ${f.rssMiB.max}: growth ${f.rssGrowthPercent} %`,
     ...(f.examples.length > 0 ? ["  examples:", ...f.examples.map((e) => `    ${e}`)] : []),
   ].join("\n");
 }

@@ -199,12 +199,29 @@ function receive(contract: Contract<PrincipalFields>, request: FastifyRequest): 
   });
 }
 
+/**
+ * A Content-Type without a body describes nothing, yet Fastify refuses a malformed one (415) before
+ * the route runs, where the contract goes on as for any request without a body (400 / 3 when the
+ * route needs one). So the header is dropped from such a request.
+ */
+function dropBodilessType(request: FastifyRequest): void {
+  const headers = request.raw.headers;
+  if (
+    headers["content-type"] !== undefined &&
+    !BODYLESS.has(request.method) &&
+    !requestHasBody(headers["content-length"], headers["transfer-encoding"])
+  ) {
+    delete headers["content-type"];
+  }
+}
+
 /** The body's framing (and reading, where Fastify would not), then `done`. */
 function proceed(
   contract: Contract<PrincipalFields>,
   request: FastifyRequest,
   done: HookHandlerDoneFunction,
 ) {
+  dropBodilessType(request);
   let reading: Promise<void> | undefined;
   try {
     reading = receive(contract, request);
@@ -254,8 +271,28 @@ function admit(contract: Contract<PrincipalFields>, route: PreparedRoute) {
 const hooks = <H>(first: H, existing: H | H[] | undefined): H[] =>
   existing === undefined ? [first] : [first, ...(Array.isArray(existing) ? existing : [existing])];
 
+type OnRequest = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
+
+/**
+ * find-my-way matches `/items/` to `/items/:id` with an empty id; the contract's table has no such
+ * route (404 / 10, or 405 when another method has one). Such a request is answered as unrouted.
+ */
+function refuseEmptyParams(runtime: Runtime, next: OnRequest): OnRequest {
+  return (request, reply, done) => {
+    const params = request.params as Record<string, string | undefined>;
+    for (const name in params) {
+      if (params[name] === "" && name !== "*") {
+        unrouted(runtime, request, reply);
+        return;
+      }
+    }
+    next(request, reply, done);
+  };
+}
+
 /** Registers a Fastify route with the contract (route table, auth) and gives it the contract's hooks. */
-function collect(contract: Contract<PrincipalFields>, route: RouteOptions): void {
+function collect(runtime: Runtime, route: RouteOptions): void {
+  const contract = runtime.contract;
   const auth = route.config?.auth;
   const routeContract: RouteContract = auth === undefined ? {} : { auth };
   let prepared: PreparedRoute | undefined;
@@ -270,7 +307,11 @@ function collect(contract: Contract<PrincipalFields>, route: RouteOptions): void
     }
   }
   if (prepared === undefined) return;
-  route.onRequest = hooks(admit(contract, prepared), route.onRequest);
+  const first = admit(contract, prepared);
+  route.onRequest = hooks(
+    route.url.includes(":") ? refuseEmptyParams(runtime, first) : first,
+    route.onRequest,
+  );
   const bodySchema = route.schema?.body !== undefined;
   route.preValidation = hooks(beforeValidation(bodySchema), route.preValidation);
   if (bodySchema && route.attachValidation === true)
@@ -310,7 +351,7 @@ async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<Princi
     // detour through Fastify's error handling: the same answer as the not-found handler's.
     unrouted(runtime, request, reply);
   });
-  app.addHook("onRoute", (route) => collect(contract, route));
+  app.addHook("onRoute", (route) => collect(runtime, route));
 
   app.setValidatorCompiler(validators.compiler);
 

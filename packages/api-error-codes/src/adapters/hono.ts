@@ -73,6 +73,47 @@ const ENTITY_HEADERS = new Set([
   "etag",
 ]);
 
+/** Whether a header object (or `[name, value, ...]` list) of node's writeHead has this header. */
+function hasHeader(headers: unknown, lowerName: string): boolean {
+  if (Array.isArray(headers)) {
+    for (let i = 0; i < headers.length; i += 2) {
+      if (String(headers[i]).toLowerCase() === lowerName) return true;
+    }
+    return false;
+  }
+  for (const name in headers as object) if (name.toLowerCase() === lowerName) return true;
+  return false;
+}
+
+/**
+ * Adds `X-Request-Id` to the headers @hono/node-server hands to node's `writeHead`. Not with
+ * `setHeader`: once a response has a header set that way, node takes every header of `writeHead`
+ * through `setHeader` one by one, which made this header cost more than the rest of the adapter.
+ */
+function stampRequestId(outgoing: ServerResponse, id: string): void {
+  const writeHead = outgoing.writeHead;
+  outgoing.writeHead = function stampedWriteHead(
+    this: ServerResponse,
+    status: number,
+    a?: unknown,
+    b?: unknown,
+  ) {
+    if (typeof a === "string") return writeHead.call(this, status, a, withRequestId(b, id));
+    return writeHead.call(this, status, withRequestId(a, id));
+  };
+}
+
+/** The headers of a writeHead call with `X-Request-Id`, unless they have one (a copy: they may be shared). */
+function withRequestId(headers: unknown, id: string): unknown {
+  if (headers === undefined || headers === null) return { "X-Request-Id": id };
+  if (hasHeader(headers, "x-request-id")) return headers;
+  if (Array.isArray(headers)) return [...headers, "X-Request-Id", id];
+  const out: Record<string, unknown> = { "X-Request-Id": id };
+  for (const name in headers as Record<string, unknown>)
+    out[name] = (headers as Record<string, unknown>)[name];
+  return out;
+}
+
 /** The request target (path and query) of an absolute request URL, as Hono's getPath finds it. */
 function targetOf(url: string): string {
   const start = url.indexOf("/", url.indexOf(":") + 3);
@@ -197,6 +238,20 @@ function contractOptions<P extends PrincipalFields>(
 }
 
 /**
+ * What {@link HonoAdapter.wrapFetch} decided for a request it passed on, kept on the request itself
+ * (cheaper than a WeakMap lookup per request).
+ */
+const DECIDED = Symbol("api-error-codes.resolution");
+const DECIDED_ID = Symbol("api-error-codes.request-id");
+interface Decided {
+  [DECIDED]?: RouteResolution;
+  [DECIDED_ID]?: string;
+}
+
+/** `app.fetch`, as far as the adapter wraps it. */
+type FetchLike = (request: Request, ...rest: unknown[]) => Response | Promise<Response>;
+
+/**
  * What @hono/node-server passes in `env`: node's own request and response, described here by the
  * members used (this adapter imports nothing from node, so that it runs on any runtime).
  */
@@ -205,7 +260,7 @@ interface IncomingMessage {
   readonly rawHeaders: readonly string[];
 }
 interface ServerResponse {
-  setHeader(name: string, value: string): unknown;
+  writeHead(status: number, reasonOrHeaders?: unknown, headers?: unknown): unknown;
 }
 interface NodeBindings {
   incoming?: IncomingMessage;
@@ -257,9 +312,12 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
   /** Routes the table cannot express (wildcards, regexes, optional parameters, `app.all`): Hono decides. */
   private readonly foreign = new Set<RouterRoute>();
   private synced = 0;
+  /** Whether the first middleware is the app's first route entry (see {@link HonoAdapter.wrapFetch}). */
+  private readonly onTop: boolean;
 
   constructor(routes: readonly RouterRoute[], options: HonoApiOptions<P>) {
     this.routes = routes;
+    this.onTop = routes.length === 0;
     this.contract = new Contract(options);
     this.authHeader = (options.auth?.header ?? "authorization").toLowerCase();
     this.hasAuth = options.auth !== undefined;
@@ -326,20 +384,61 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
     return { id, method: raw.method, target: targetOf(raw.url), resolution: undefined, route: undefined };
   }
 
-  /** The first middleware: route decisions, request id, and the guard on what comes back. */
-  readonly first = async (c: Context, next: Next): Promise<Response | undefined> => {
+  /**
+   * `app.fetch`, answering what the route table refuses (404, 405 + Allow, 501, 400) before Hono
+   * builds a context or runs a middleware: at once, with no promise, which is what lets
+   * @hono/node-server write the answer straight away. Only when the first middleware is the app's
+   * first (nothing registered before apiErrorCodes would have run) and the table can judge every
+   * route; HEAD and OPTIONS go the ordinary way. Other requests carry the decision to the first
+   * middleware, which does not resolve them again.
+   */
+  wrapFetch(fetch: FetchLike): FetchLike {
+    return (request: Request, ...rest: unknown[]): Response | Promise<Response> => {
+      const method = request.method;
+      if (this.onTop && method !== "HEAD" && method !== "OPTIONS") {
+        try {
+          if (this.synced !== this.routes.length) this.sync();
+          if (this.foreign.size === 0) {
+            const target = targetOf(request.url);
+            const resolution = this.contract.resolve(method, target);
+            const incoming = (rest[0] as NodeBindings | undefined)?.incoming;
+            const header =
+              typeof incoming?.headers === "object"
+                ? incoming.headers["x-request-id"]
+                : request.headers.get("x-request-id");
+            const id = requestId(header);
+            if (resolution.kind !== "match" && resolution.kind !== "options") {
+              return toResponse(this.contract.refuse(resolution, { requestId: id, method, url: target }));
+            }
+            const carrier = request as Request & Decided;
+            carrier[DECIDED_ID] = id;
+            carrier[DECIDED] = resolution;
+          }
+        } catch {
+          // The first middleware meets the same problem and answers it.
+        }
+      }
+      return fetch(request, ...rest);
+    };
+  }
+
+  // The first middleware: route decisions, request id, and the guard on what comes back.
+  // Not an async function: a refusal is answered without a promise, and a request that goes on costs
+  // one `then` rather than an async frame.
+  readonly first = (c: Context, next: Next): Response | undefined | Promise<Response | undefined> => {
     const raw = c.req.raw;
-    const id = requestId(headerOf(c, "x-request-id"));
+    const decided = (raw as Request & Decided)[DECIDED];
+    const id = (raw as Request & Decided)[DECIDED_ID] ?? requestId(headerOf(c, "x-request-id"));
     const method = raw.method;
     const target = targetOf(raw.url);
     c.set("requestId", id);
-    // On node the header goes straight onto node's response (kept by writeHead, and overridden by a
-    // handler's own X-Request-Id); elsewhere onto the web response, once it exists.
+    // On node the header is added to what goes to node's writeHead (unless the app's response has its
+    // own X-Request-Id); elsewhere onto the web response, once it exists.
     const outgoing = (c.env as NodeBindings | undefined)?.outgoing;
-    const direct = typeof outgoing?.setHeader === "function";
+    const direct = typeof outgoing?.writeHead === "function";
     try {
       if (this.synced !== this.routes.length) this.sync();
-      const resolution = this.contract.resolve(method, target);
+      const resolution = decided ?? this.contract.resolve(method, target);
       const route = resolution.kind === "match" ? this.contract.matched(resolution) : undefined;
       const state: RequestState = { id, method, target, resolution, route };
       c.set(STATE, state);
@@ -350,14 +449,25 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
       } else if (resolution.kind !== "match" && !this.passes(c, resolution.kind)) {
         return toResponse(this.contract.refuse(resolution, { requestId: id, method, url: target }));
       }
-      if (direct) (outgoing as ServerResponse).setHeader("X-Request-Id", id);
+      if (direct) stampRequestId(outgoing as ServerResponse, id);
       else c.header("X-Request-Id", id);
-      await next();
+      return next().then(
+        () => this.after(c, id, direct),
+        (thrown: unknown) => this.thrown(c, thrown),
+      );
     } catch (thrown) {
-      // Hono hands only Error instances to onError; anything else thrown arrives here.
-      c.res = settle(c, this.respond(c, thrown));
-      return undefined;
+      return this.thrown(c, thrown);
     }
+  };
+
+  /** Hono hands only Error instances to onError; anything else thrown arrives here. */
+  private thrown(c: Context, thrown: unknown): undefined {
+    c.res = settle(c, this.respond(c, thrown));
+    return undefined;
+  }
+
+  /** The guard on what comes back from the app. */
+  private after(c: Context, id: string, direct: boolean): undefined {
     const res = c.res;
     if (res.status >= 400 && !ANSWERS.has(res) && res.headers.get("content-type") !== JSON_CONTENT_TYPE) {
       // An error response made outside the contract: a sub-app's own onError page (Hono keeps the
@@ -373,7 +483,7 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
       }
     }
     return undefined;
-  };
+  }
 
   /** Whether a request the table has no route for matches a route only Hono can judge. */
   private passes(c: Context, kind: RouteResolution["kind"]): boolean {
@@ -430,13 +540,16 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
       // c.req.json()/text() keep working after the stream was consumed here (Hono caches promises).
       Object.assign(c.req.bodyCache, { arrayBuffer: Promise.resolve(bytes.buffer) });
     }
+    // Parsed on every route, as the other adapters do: bad percent-encoding is 400 / 3 even where
+    // nothing validates the query.
+    let query: Record<string, string | string[]>;
+    try {
+      query = parseQuery(state.target);
+    } catch (refused) {
+      return settle(c, this.respond(c, refused));
+    }
     if (route.validate !== undefined && schema !== undefined) {
-      const parts = this.contract.check(route, {
-        body,
-        params: { ...params },
-        query: schema.query === undefined ? {} : parseQuery(state.target),
-        headers,
-      });
+      const parts = this.contract.check(route, { body, params: { ...params }, query, headers });
       if (isApiError<number>(parts)) return settle(c, this.respond(c, parts));
       if (schema.body !== undefined) c.req.addValidatedData("json", parts.body as object);
       if (schema.query !== undefined) c.req.addValidatedData("query", parts.query ?? {});
@@ -477,6 +590,7 @@ export function apiErrorCodes<
 >(app: Hono<E, S, B>, options: HonoApiOptions<P> = {}): HonoApi<P> {
   const adapter = new HonoAdapter<P>(app.routes, contractOptions(app.getPath, options));
   app.use(adapter.first as MiddlewareHandler);
+  app.fetch = adapter.wrapFetch(app.fetch as FetchLike) as typeof app.fetch;
   app.onError(adapter.onError);
   app.notFound(adapter.notFound);
   return adapter;

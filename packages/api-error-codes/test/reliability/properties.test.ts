@@ -10,7 +10,7 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseErrorBody, parseQuery } from "../../src/index.js";
+import { parseErrorBody } from "../../src/index.js";
 import { buildExpress, buildFastify, buildHono, buildNode, type Target } from "../adapters/builders.js";
 import type { Answer } from "../adapters/harness.js";
 import type { Scenario } from "../adapters/scenarios.js";
@@ -209,52 +209,6 @@ function signature(answer: Answer): unknown {
   };
 }
 
-/**
- * Differences between adapters that are known, explained and reported (each with the proposed fix),
- * allowed here so that the property keeps guarding everything else. A divergence is accepted only
- * for the adapter named and only when its answer is still a conforming one.
- */
-const KNOWN_DIVERGENCES: {
-  adapter: Target["name"];
-  why: string;
-  applies: (req: GeneratedRequest, answer: Answer) => boolean;
-}[] = [
-  {
-    adapter: "fastify",
-    why:
-      "find-my-way matches an empty path parameter ('/items/' for '/items/:id'), so Fastify validates the " +
-      "empty id (400 / 5, or auth first) where the contract's route table answers 404 / 10",
-    applies: (req) => /(?:^|\/)items\/(?:$|[?/])/.test(req.path),
-  },
-  {
-    adapter: "hono",
-    why:
-      "the Hono adapter parses the query only for routes with a query schema, so bad percent-encoding in " +
-      "the query of another route is ignored where the other adapters answer 400 / 3",
-    applies: (req) => badQuery(req.path),
-  },
-  {
-    adapter: "fastify",
-    why:
-      "Fastify itself refuses a Content-Type that is not type/subtype (FST_ERR_CTP_INVALID_MEDIA_TYPE) even on " +
-      "an empty body: 415 / 3 where the other adapters go on (400 / 3 body required, 501 / 2, ...)",
-    applies: (req, answer) => {
-      const type = req.headers["content-type"];
-      const malformed = typeof type === "string" && !/^[\w.+-]+\/[\w.+-]+/.test(type);
-      return malformed && (req.body?.length ?? 0) === 0 && answer.status === 415;
-    },
-  },
-];
-
-function badQuery(target: string): boolean {
-  try {
-    parseQuery(target);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
 const toScenario = (req: GeneratedRequest): Scenario => ({
   name: "property",
   method: req.method,
@@ -268,7 +222,6 @@ describe("properties: every adapter keeps the contract on arbitrary requests", (
   let targets: Target[] = [];
   const settings = propertySettings(2000);
   const seen = new Map<string, number>();
-  const diverged = new Map<string, number>();
   const details = new Map<string, number>();
 
   beforeAll(async () => {
@@ -285,7 +238,6 @@ describe("properties: every adapter keeps the contract on arbitrary requests", (
     console.log(
       `[properties] answers by status/code over the run: ${spread.map(([k, n]) => `${k}=${n}`).join(" ")}`,
     );
-    for (const [why, n] of diverged) console.log(`[properties] known divergence seen ${n} times: ${why}`);
     for (const [what, n] of details) console.log(`[properties] details differ (${n}): ${what}`);
   });
 
@@ -299,17 +251,8 @@ describe("properties: every adapter keeps the contract on arbitrary requests", (
         const answers = await Promise.all(targets.map((t) => t.send(scenario)));
         for (const answer of answers) checkAnswer(req, answer);
         const [reference, ...others] = answers.map(signature);
-        const excused = new Set<number>();
         for (const [i, other] of others.entries()) {
           const target = targets[i + 1] as Target;
-          const known = KNOWN_DIVERGENCES.find(
-            (k) => k.adapter === target.name && k.applies(req, answers[i + 1] as Answer),
-          );
-          if (known !== undefined) {
-            diverged.set(known.why, (diverged.get(known.why) ?? 0) + 1);
-            excused.add(i + 1);
-            continue;
-          }
           const versus = `${target.name} vs ${targets[0]?.name} for ${req.method} ${req.path}`;
           expect(other, `${versus}:\n${JSON.stringify(other)}\n${JSON.stringify(reference)}`).toStrictEqual(
             reference,
@@ -317,7 +260,7 @@ describe("properties: every adapter keeps the contract on arbitrary requests", (
         }
         const bodies = answers.map((a) => JSON.stringify(parsedBody(a)));
         for (const [i, body] of bodies.entries()) {
-          if (body === bodies[0] || excused.has(i)) continue;
+          if (body === bodies[0]) continue;
           const key = `${targets[i]?.name}: ${body.slice(0, 160)} vs ${bodies[0]?.slice(0, 160)} (${req.method} ${req.path})`;
           details.set(key, (details.get(key) ?? 0) + 1);
         }
