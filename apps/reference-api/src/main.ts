@@ -98,7 +98,9 @@ Stop with Ctrl-C (SIGINT) or SIGTERM: in-flight requests finish first.
 const { buildApp, createDeps, createLogger } = await import("./app.js");
 const { pino } = await import("pino");
 // One stdout stream for the logs and the banner, so that they appear in the order they were written.
-const stdout = pino.destination(1);
+// Asynchronous: under a flood of refused requests (each one logged) lines written while a write is
+// in flight go out together instead of one write(2) each; pino flushes it when the process exits.
+const stdout = pino.destination({ dest: 1, sync: false });
 const logger = createLogger(config, stdout);
 let demo: DemoRatesServer | undefined;
 if (config.ratesUrl === undefined) demo = await startDemoRatesServer("127.0.0.1", 0);

@@ -59,6 +59,7 @@ describe("api-error-codes check against the reference API", () => {
       "json",
       "--allow-writes",
     ]);
+    expect(result.stdout, `no report; stderr: ${result.stderr}`).not.toBe("");
     const report = JSON.parse(result.stdout) as Report;
     const failed = report.results.filter((r) => !r.passed);
     expect(failed, JSON.stringify(failed, null, 2)).toStrictEqual([]);

@@ -2,7 +2,7 @@
 import { type ApiError, isApiError } from "api-error-codes";
 import { describe, expect, it } from "vitest";
 import { PasswordHasher } from "../src/auth/passwords.js";
-import { digest, newToken } from "../src/auth/tokens.js";
+import { digest, hasOurTag, newToken, newTokenKey } from "../src/auth/tokens.js";
 import { ConfigError, loadConfig, parseDatabaseUrl } from "../src/config.js";
 import { CircuitBreaker } from "../src/rates/circuit-breaker.js";
 import { MemoryThrottle } from "../src/throttle.js";
@@ -107,13 +107,30 @@ describe("passwords and tokens", () => {
     await expect(hasher.verifyDecoy("anything")).resolves.toBe(false);
   });
 
-  it("makes 256-bit base64url tokens and stores only their SHA-256", () => {
-    const token = newToken();
+  it("makes 32-byte base64url tokens, 24 random bytes and a tag, and stores only their SHA-256", () => {
+    const key = Buffer.from(newTokenKey(), "hex");
+    const token = newToken(key);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(token, "base64url")).toHaveLength(32);
-    expect(newToken()).not.toBe(token);
+    expect(newToken(key)).not.toBe(token);
     expect(digest(token)).toMatch(/^[0-9a-f]{64}$/);
     expect(digest(token)).not.toContain(token);
+  });
+
+  it("tells its own tokens from made-up ones by their tag, without a lookup", () => {
+    const key = Buffer.from(newTokenKey(), "hex");
+    const token = newToken(key);
+    expect(hasOurTag(key, token)).toBe(true);
+    // Another key (another deployment), a changed random part, a changed tag, another length.
+    expect(hasOurTag(Buffer.from(newTokenKey(), "hex"), token)).toBe(false);
+    const bytes = Buffer.from(token, "base64url");
+    for (const at of [0, 23, 24, 31]) {
+      const changed = Buffer.from(bytes);
+      changed[at] = (changed[at] as number) ^ 1;
+      expect(hasOurTag(key, changed.toString("base64url"))).toBe(false);
+    }
+    expect(hasOurTag(key, token.slice(0, 42))).toBe(false);
+    expect(hasOurTag(key, "")).toBe(false);
   });
 });
 

@@ -6,6 +6,7 @@
  * Never edit a migration that has shipped: add the next one.
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import { newTokenKey } from "../auth/tokens.js";
 
 const migrations: Record<string, Migration> = {
   "0001_users_and_tokens": {
@@ -57,6 +58,20 @@ const migrations: Record<string, Migration> = {
         .createIndex("orders_user_created_idx")
         .on("orders")
         .columns(["user_id", "created_at", "id"])
+        .execute();
+    },
+  },
+  "0003_token_key": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("token_key")
+        .addColumn("id", "integer", (c) => c.primaryKey())
+        .addColumn("key", "varchar(64)", (c) => c.notNull())
+        .execute();
+      // Once per database, so every instance on it tags and checks tokens alike.
+      await (db as Kysely<{ token_key: { id: number; key: string } }>)
+        .insertInto("token_key")
+        .values({ id: 1, key: newTokenKey() })
         .execute();
     },
   },

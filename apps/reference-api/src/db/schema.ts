@@ -43,9 +43,17 @@ export interface OrdersTable {
   created_at: string;
 }
 
+/** One row: the key of the tags that tokens carry (see src/auth/tokens.ts). */
+export interface TokenKeyTable {
+  id: number;
+  /** 32 random bytes, hex. */
+  key: string;
+}
+
 export interface Schema {
   users: UsersTable;
   sessions: SessionsTable;
   tokens: TokensTable;
+  token_key: TokenKeyTable;
   orders: OrdersTable;
 }

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { ApiError, type PrincipalFields } from "api-error-codes";
 import type { Logger } from "pino";
-import { digest, newToken } from "../auth/tokens.js";
+import { digest, hasOurTag, newToken } from "../auth/tokens.js";
 import { type Clock, isoAt } from "../clock.js";
 import type { Database, Tx } from "../db/database.js";
 import type { UsersTable } from "../db/schema.js";
@@ -39,7 +39,7 @@ export interface TokenTtl {
   refresh: number;
 }
 
-/** What {@link newToken} makes: 43 base64url characters. Anything else cannot be ours. */
+/** What {@link newToken} makes: 43 base64url characters, the last ones a tag. Anything else cannot be ours. */
 const OUR_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 type Rotation =
@@ -49,6 +49,9 @@ type Rotation =
   | { kind: "expired"; at: string };
 
 export class Tokens {
+  /** The token key, read once from the database (it never changes); retried after a failure. */
+  #key: Promise<Buffer> | undefined;
+
   constructor(
     private readonly database: Database,
     private readonly clock: Clock,
@@ -56,21 +59,40 @@ export class Tokens {
     private readonly logger: Logger,
   ) {}
 
+  #tokenKey(): Promise<Buffer> {
+    this.#key ??= this.database
+      .run((db) => db.selectFrom("token_key").select("key").where("id", "=", 1).executeTakeFirstOrThrow())
+      .then(
+        (row) => Buffer.from(row.key, "hex"),
+        (error: unknown) => {
+          this.#key = undefined;
+          throw error;
+        },
+      );
+    return this.#key;
+  }
+
+  /** Whether a token may be ours: the right form and our tag. No query for a made-up token. */
+  async #mayBeOurs(token: string): Promise<boolean> {
+    return OUR_TOKEN.test(token) && hasOurTag(await this.#tokenKey(), token);
+  }
+
   /** A new session for the user, with its first pair. */
-  issue(user: Pick<UsersTable, "id">): Promise<TokenPair> {
+  async issue(user: Pick<UsersTable, "id">): Promise<TokenPair> {
+    const key = await this.#tokenKey();
     return this.database.transaction(async (trx) => {
       const session = randomUUID();
       await trx
         .insertInto("sessions")
         .values({ id: session, user_id: user.id, created_at: isoAt(this.clock.now()), revoked_at: null })
         .execute();
-      return this.#insertPair(trx, session);
+      return this.#insertPair(trx, key, session);
     });
   }
 
   /** The principal of an access token; `undefined` (7) when unknown or revoked. Expiry is checked by the library (8). */
   async authenticate(token: string): Promise<AuthUser | undefined> {
-    if (!OUR_TOKEN.test(token)) return undefined;
+    if (!(await this.#mayBeOurs(token))) return undefined;
     const row = await this.database.run((db) =>
       db
         .selectFrom("tokens as t")
@@ -96,10 +118,11 @@ export class Tokens {
 
   /** A new pair for a refresh token; 7 when unknown, revoked or reused, 8 when expired. */
   async refresh(token: string): Promise<TokenPair> {
-    if (!OUR_TOKEN.test(token)) throw invalidRefresh();
+    if (!(await this.#mayBeOurs(token))) throw invalidRefresh();
+    const key = await this.#tokenKey();
     // The outcome leaves the transaction as a value: throwing inside would roll back the revocation
     // of a session whose refresh token was reused.
-    const outcome = await this.database.transaction((trx) => this.#rotate(trx, digest(token)));
+    const outcome = await this.database.transaction((trx) => this.#rotate(trx, key, digest(token)));
     switch (outcome.kind) {
       case "rotated":
         return outcome.pair;
@@ -118,7 +141,7 @@ export class Tokens {
     return this.database.transaction((trx) => this.#revokeSession(trx, session));
   }
 
-  async #rotate(trx: Tx, hash: string): Promise<Rotation> {
+  async #rotate(trx: Tx, key: Buffer, hash: string): Promise<Rotation> {
     const row = await trx
       .selectFrom("tokens as t")
       .innerJoin("sessions as s", "s.id", "t.session_id")
@@ -150,7 +173,7 @@ export class Tokens {
       .where("session_id", "=", row.session_id)
       .where("revoked_at", "is", null)
       .execute();
-    return { kind: "rotated", pair: await this.#insertPair(trx, row.session_id) };
+    return { kind: "rotated", pair: await this.#insertPair(trx, key, row.session_id) };
   }
 
   async #revokeSession(trx: Tx, session: string): Promise<void> {
@@ -169,10 +192,10 @@ export class Tokens {
       .execute();
   }
 
-  async #insertPair(trx: Tx, session: string): Promise<TokenPair> {
+  async #insertPair(trx: Tx, key: Buffer, session: string): Promise<TokenPair> {
     const now = this.clock.now();
-    const access = newToken();
-    const refresh = newToken();
+    const access = newToken(key);
+    const refresh = newToken(key);
     const row = (token: string, kind: "access" | "refresh", ttl: number) => ({
       hash: digest(token),
       session_id: session,
