@@ -47,8 +47,8 @@ export interface RssOptions {
 export async function runRss(options: RssOptions): Promise<RssResult> {
   // One adapter, the one the reference API runs on; `--servers` measures others.
   const names = options.servers ?? ["fastify-contract"];
-  const total = options.responses ?? (options.quick ? 100_000 : 1_000_000);
-  const warmupTotal = options.quick ? 30_000 : 200_000;
+  const total = options.responses ?? (options.quick ? 60_000 : 1_000_000);
+  const warmupTotal = options.quick ? 20_000 : 200_000;
   const chunk = options.quick ? 1 : 5;
   const outdir = await buildServers();
   const cases: RssCase[] = [];
