@@ -1,4 +1,7 @@
-/** The conformance checker's pure parts: spec loading, schemas, the plan, judging and the reports. */
+/** The conformance checker's parts: spec fetching and loading, schemas, the plan, judging and the reports. */
+
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import {
   describe as describeAnswer,
@@ -24,11 +27,63 @@ import {
   validate,
   wrongType,
 } from "../../src/cli/check/schema.js";
-import { parseSpec, resolveRefs, SpecError } from "../../src/cli/check/spec.js";
+import { parseSpec, readSource, resolveRefs, SpecError } from "../../src/cli/check/spec.js";
 import type { Answer, Operation, Probe, Report } from "../../src/cli/check/types.js";
 import { fixtureSpec, NEW_ORDER } from "./fixtures.js";
 
 const planOptions: PlanOptions = { basePath: "", host: "127.0.0.1:3000", raw: true, allowWrites: false };
+
+describe("fetching the spec", () => {
+  /** A server that drops the first `drops` connections without a byte, then answers the spec. */
+  async function flakyServer(
+    drops: number,
+  ): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
+    let seen = 0;
+    const body = JSON.stringify(fixtureSpec());
+    const server = createServer((socket) => {
+      seen++;
+      if (seen <= drops) {
+        socket.resetAndDestroy();
+        return;
+      }
+      socket.once("data", () => {
+        socket.end(
+          `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}/openapi.json`,
+      connections: () => seen,
+      close: () => new Promise((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it("tries once more when the connection drops before an answer", async () => {
+    const server = await flakyServer(1);
+    try {
+      const spec = parseSpec(await readSource(server.url, 5000), server.url);
+      expect(spec.operations.length).toBeGreaterThan(0);
+      expect(server.connections()).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("gives up with a SpecError after a second drop", async () => {
+    const server = await flakyServer(2);
+    try {
+      const error = await readSource(server.url, 5000).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SpecError);
+      expect((error as SpecError).message).toBe(`cannot fetch the spec ${server.url}: ECONNRESET`);
+      expect(server.connections()).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+});
 
 describe("spec loading", () => {
   it("normalises the fixture document: operations, parameters, security, bodies, statuses", () => {

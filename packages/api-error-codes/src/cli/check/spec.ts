@@ -25,14 +25,19 @@ export const isRecord = (value: unknown): value is Record<string, unknown> =>
  */
 export async function readSource(source: string, timeoutMs: number): Promise<string> {
   if (/^https?:\/\//i.test(source)) {
-    let response: Response;
-    try {
-      response = await fetch(source, {
-        headers: { accept: "application/json" },
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      throw new SpecError(`cannot fetch the spec ${source}: ${describeFetchError(error)}`);
+    let response: Response | undefined;
+    // A GET may be sent again: once, when the connection dropped before an answer (a kept-alive
+    // socket the server had just closed), never after a timeout or an HTTP error.
+    for (let attempt = 1; response === undefined; attempt++) {
+      try {
+        response = await fetch(source, {
+          headers: { accept: "application/json" },
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        if (attempt === 1 && droppedConnection(error)) continue;
+        throw new SpecError(`cannot fetch the spec ${source}: ${describeFetchError(error)}`);
+      }
     }
     if (!response.ok) throw new SpecError(`cannot fetch the spec ${source}: HTTP ${response.status}`);
     return response.text();
@@ -43,6 +48,11 @@ export async function readSource(source: string, timeoutMs: number): Promise<str
     const code = (error as { code?: unknown }).code;
     throw new SpecError(`cannot read the spec ${source}: ${typeof code === "string" ? code : String(error)}`);
   }
+}
+
+function droppedConnection(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  return code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE";
 }
 
 function describeFetchError(error: unknown): string {
