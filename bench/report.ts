@@ -364,6 +364,18 @@ export function markdown(results: BenchResults): string {
     summarize(results.cells.find((c) => c.server === server && c.route === route));
   const servers = results.servers.map((s) => s.name);
   const routes = results.routes;
+  /** A table of one figure per server (rows) and route (columns). */
+  const serverByRoute = (format: (c: NonNullable<ReturnType<typeof cell>>) => string) =>
+    table(
+      ["server", ...routes],
+      servers.map((s) => [
+        `\`${s}\``,
+        ...routes.map((r) => {
+          const c = cell(s, r);
+          return c === undefined ? "" : format(c);
+        }),
+      ]),
+    );
   const out: string[] = [];
   out.push(
     "# Benchmarks",
@@ -405,29 +417,11 @@ export function markdown(results: BenchResults): string {
     "",
     "Median req/s (min-max over rounds):",
     "",
-    table(
-      ["server", ...routes],
-      servers.map((s) => [
-        `\`${s}\``,
-        ...routes.map((r) => {
-          const c = cell(s, r);
-          return c === undefined ? "" : `${int(c.rps)} (${int(c.rpsMin)}-${int(c.rpsMax)})`;
-        }),
-      ]),
-    ),
+    serverByRoute((c) => `${int(c.rps)} (${int(c.rpsMin)}-${int(c.rpsMax)})`),
     "",
     "Server CPU microseconds per request, median (min-max):",
     "",
-    table(
-      ["server", ...routes],
-      servers.map((s) => [
-        `\`${s}\``,
-        ...routes.map((r) => {
-          const c = cell(s, r);
-          return c === undefined ? "" : `${us(c.cpu)} (${us(c.cpuMin)}-${us(c.cpuMax)})`;
-        }),
-      ]),
-    ),
+    serverByRoute((c) => `${us(c.cpu)} (${us(c.cpuMin)}-${us(c.cpuMax)})`),
     "",
     "![req/s per route and server](bench/results/chart.svg)",
     "",

@@ -21,6 +21,24 @@ export interface RequestHeaders {
   readonly [name: string]: HeaderValue;
 }
 
+/**
+ * Every value of one header in node's `rawHeaders` (`[name, value, ...]`), for the credential
+ * header: a doubled one must be seen to be refused (3), and node's `headers` keeps only one.
+ * `headersDistinct` would tell too, but builds an array for every header of every request.
+ * @example
+ * headerOccurrences(req.rawHeaders, "authorization"); // ["Bearer a", "Bearer b"]
+ */
+export function headerOccurrences(rawHeaders: readonly string[], lowerName: string): string[] | undefined {
+  let values: string[] | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string;
+    if (name.length !== lowerName.length || name.toLowerCase() !== lowerName) continue;
+    if (values === undefined) values = [];
+    values.push(rawHeaders[i + 1] as string);
+  }
+  return values;
+}
+
 export interface ExtractTokenOptions {
   /**
    * Read a bare token from this header (e.g. `x-access-token`) instead of `Authorization: Bearer`.

@@ -4,20 +4,21 @@
  * no HTTP client sends, logins, and an instance started on a fresh SQLite file or PostgreSQL.
  */
 import type { Server } from "node:http";
-import { connect } from "node:net";
 import { Writable } from "node:stream";
 import { parseErrorBody } from "api-error-codes";
 import type { FastifyInstance } from "fastify";
 import { expect } from "vitest";
+import { http, rawRequest } from "../../../../packages/api-error-codes/test/adapters/raw-socket.js";
 import { LEAK } from "../../../../packages/api-error-codes/test/reliability/arbitraries.js";
 import { buildApp, createDeps, createLogger } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { type DemoRatesServer, startDemoRatesServer } from "../../src/rates/demo-server.js";
 import { type Backend, backends } from "../support/backends.js";
 import { ManualClock } from "../support/clock.js";
+import { type RequestOptions, send } from "../support/http.js";
 import { startApi, TEST_ENV, type TestApi } from "../support/server.js";
 
-export { LEAK };
+export { http, LEAK };
 
 export const MEMBER = { email: "member@example.com", password: "member-password" };
 export const ADMIN = { email: "admin@example.com", password: "admin-password" };
@@ -88,16 +89,9 @@ export async function request(
   base: string,
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  options: RequestOptions = {},
 ): Promise<Seen> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-  let body: string | undefined;
-  if (options.body !== undefined) {
-    body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
-    headers["content-type"] ??= "application/json";
-  }
-  return seen(await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body }) }));
+  return seen(await send(base, method, path, options));
 }
 
 export interface Tokens {
@@ -115,82 +109,14 @@ export async function login(
 }
 
 /** Raw bytes to the server; resolves with the first complete answer (interim 1xx skipped). */
-export function raw(
+export async function raw(
   port: number,
   bytes: string | Buffer | readonly (string | number)[],
   timeoutMs = 5000,
   head = false,
 ): Promise<Seen> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1");
-    const chunks: Buffer[] = [];
-    let settled = false;
-    const final = () => {
-      let all = Buffer.concat(chunks);
-      while (/^HTTP\/1\.[01] 1\d\d /.test(all.subarray(0, 13).toString("latin1")) && all.includes("\r\n\r\n"))
-        all = all.subarray(all.indexOf("\r\n\r\n") + 4);
-      return all;
-    };
-    const parse = (): Seen | undefined => {
-      const all = final();
-      const end = all.indexOf("\r\n\r\n");
-      if (end === -1) return undefined;
-      const [statusLine = "", ...lines] = all.subarray(0, end).toString("latin1").split("\r\n");
-      const headers: Record<string, string> = {};
-      for (const line of lines) {
-        const colon = line.indexOf(":");
-        headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-      }
-      const length = Number(headers["content-length"] ?? Number.NaN);
-      const body = all.subarray(end + 4);
-      if (head) return { status: Number(statusLine.split(" ")[1]), headers, text: body.toString("utf8") };
-      if (!Number.isNaN(length) && body.length < length) return undefined;
-      const text = (Number.isNaN(length) ? body : body.subarray(0, length)).toString("utf8");
-      return { status: Number(statusLine.split(" ")[1]), headers, text };
-    };
-    const finish = () => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      const answer = parse();
-      if (answer === undefined)
-        reject(new Error(`no complete answer: ${JSON.stringify(final().toString().slice(0, 200))}`));
-      else resolve(answer);
-    };
-    const timer = setTimeout(finish, timeoutMs);
-    socket.on("data", (chunk: Buffer) => {
-      chunks.push(chunk);
-      if (parse() !== undefined) finish();
-    });
-    socket.on("close", finish);
-    socket.on("error", finish);
-    if (!Array.isArray(bytes)) {
-      socket.write(bytes as string | Buffer);
-      return;
-    }
-    void (async () => {
-      for (const piece of bytes) {
-        if (typeof piece === "number") await new Promise((r) => setTimeout(r, piece));
-        else if (!socket.destroyed) socket.write(piece);
-      }
-    })();
-  });
-}
-
-/** A request as exact bytes, with Host and `Connection: close` unless given. */
-export function http(
-  method: string,
-  target: string,
-  headers: Record<string, string> = {},
-  body?: string | Buffer,
-): Buffer {
-  const all: Record<string, string> = { Host: "x", Connection: "close", ...headers };
-  if (body !== undefined && !("Content-Length" in all) && !("Transfer-Encoding" in all))
-    all["Content-Length"] = String(Buffer.byteLength(body));
-  let head = `${method} ${target} HTTP/1.1\r\n`;
-  for (const [name, value] of Object.entries(all)) head += `${name}: ${value}\r\n`;
-  return Buffer.concat([Buffer.from(`${head}\r\n`, "latin1"), Buffer.from(body ?? "")]);
+  const answer = await rawRequest(port, bytes, timeoutMs, head);
+  return { status: answer.status, headers: answer.headers, text: answer.body };
 }
 
 export function portOf(api: TestApi): number {

@@ -17,12 +17,13 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-export async function call(
+/** The request of {@link call}, for helpers that read the response their own way. */
+export function send(
   base: string,
   method: string,
   path: string,
   options: RequestOptions = {},
-): Promise<Answer> {
+): Promise<Response> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined;
@@ -30,11 +31,16 @@ export async function call(
     body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
     headers["content-type"] ??= "application/json";
   }
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body }),
-  });
+  return fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+}
+
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<Answer> {
+  const response = await send(base, method, path, options);
   const text = await response.text();
   let json: unknown;
   try {

@@ -31,7 +31,7 @@ import type { RouterRoute } from "hono/types";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { getPathNoStrict } from "hono/utils/url";
 import { ApiError, isApiError } from "../api-error.js";
-import type { Principal, PrincipalFields, RequestHeaders } from "../auth.js";
+import { headerOccurrences, type Principal, type PrincipalFields, type RequestHeaders } from "../auth.js";
 import { Contract, type ErrorLogger, type PreparedRoute, type RouteContract } from "../contract.js";
 import { parseQuery } from "../query.js";
 import { type ErrorResponse, JSON_CONTENT_TYPE, requestId } from "../response.js";
@@ -190,18 +190,8 @@ function headerObject(
     // Node's view, as the node:http and Express adapters see it: a doubled credential header is a
     // list of two (3 / duplicate), framing headers are node's checked values.
     const node = incoming.headers;
-    // Every occurrence of the credential header, counted on rawHeaders (headersDistinct would build
-    // an array for every header).
-    const raw = incoming.rawHeaders;
-    let credentials: string[] | undefined;
-    for (let i = 0; i < raw.length; i += 2) {
-      const name = raw[i] as string;
-      if (name.length !== authHeader.length || name.toLowerCase() !== authHeader) continue;
-      if (credentials === undefined) credentials = [];
-      credentials.push(raw[i + 1] as string);
-    }
     return {
-      [authHeader]: credentials,
+      [authHeader]: headerOccurrences(incoming.rawHeaders, authHeader),
       "content-type": node["content-type"],
       "content-length": node["content-length"],
       "transfer-encoding": node["transfer-encoding"],

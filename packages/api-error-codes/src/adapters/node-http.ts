@@ -5,7 +5,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { ApiError } from "../api-error.js";
-import type { RequestHeaders } from "../auth.js";
+import { headerOccurrences, type RequestHeaders } from "../auth.js";
 import { bodyTooLarge, bodyUnreadable } from "../body.js";
 import type { Violation } from "../details.js";
 import { type ErrorResponse, errorResponse, requestId } from "../response.js";
@@ -62,20 +62,9 @@ export function readBodyThen(
   req.on("aborted", onAborted);
 }
 
-/**
- * The credential header of a request for the auth module: every occurrence, so that a doubled one
- * is refused (3). Read from `rawHeaders`: `headersDistinct` would build an array for every header.
- */
+/** The credential header of a request for the auth module: every occurrence (a doubled one is 3). */
 export function credentialHeaders(req: IncomingMessage, name: string): RequestHeaders {
-  const raw = req.rawHeaders;
-  let values: string[] | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    const key = raw[i] as string;
-    if (key.length !== name.length || key.toLowerCase() !== name) continue;
-    if (values === undefined) values = [];
-    values.push(raw[i + 1] as string);
-  }
-  return { [name]: values };
+  return { [name]: headerOccurrences(req.rawHeaders, name) };
 }
 
 /** Writes an error answer; HEAD gets the headers without the body. */

@@ -23,16 +23,20 @@ function final(bytes: Buffer): Buffer {
   return bytes;
 }
 
-/** Whether `bytes` hold a whole response: headers, and as much body as Content-Length says. */
-function complete(bytes: Buffer): boolean {
+/**
+ * Whether `bytes` hold a whole response: headers, and as much body as Content-Length says (none for
+ * the answer to a HEAD, whose Content-Length is that of the GET).
+ */
+function complete(bytes: Buffer, head: boolean): boolean {
   bytes = final(bytes);
   const end = bytes.indexOf("\r\n\r\n");
   if (end === -1) return false;
+  if (head) return true;
   const length = /\r\ncontent-length: *(\d+)/i.exec(bytes.subarray(0, end).toString("latin1"))?.[1];
   return length !== undefined && bytes.length - end - 4 >= Number(length);
 }
 
-function parse(bytes: Buffer): RawAnswer {
+function parse(bytes: Buffer, head: boolean): RawAnswer {
   bytes = final(bytes);
   const text = bytes.toString("utf8");
   const end = text.indexOf("\r\n\r\n");
@@ -46,18 +50,35 @@ function parse(bytes: Buffer): RawAnswer {
   const status = Number(statusLine.split(" ")[1]);
   const length = headers["content-length"];
   const rest = bytes.subarray(Buffer.byteLength(text.slice(0, end + 4)));
-  const body = (length === undefined ? rest : rest.subarray(0, Number(length))).toString("utf8");
+  const body = (head || length === undefined ? rest : rest.subarray(0, Number(length))).toString("utf8");
   return { status, headers, body };
+}
+
+/** A request as exact bytes: Host and `Connection: close` unless given, Content-Length for a body. */
+export function http(
+  method: string,
+  target: string,
+  headers: Record<string, string> = {},
+  body?: string | Buffer,
+): Buffer {
+  const all: Record<string, string> = { Host: "x", Connection: "close", ...headers };
+  if (body !== undefined && !("Content-Length" in all) && !("Transfer-Encoding" in all))
+    all["Content-Length"] = String(Buffer.byteLength(body));
+  let head = `${method} ${target} HTTP/1.1\r\n`;
+  for (const [name, value] of Object.entries(all)) head += `${name}: ${value}\r\n`;
+  return Buffer.concat([Buffer.from(`${head}\r\n`, "latin1"), Buffer.from(body ?? "")]);
 }
 
 /**
  * Sends `request` as raw bytes and resolves with the first response, once complete or closed. An
- * array is written piece by piece, numbers being pauses in milliseconds: a slow client.
+ * array is written piece by piece, numbers being pauses in milliseconds: a slow client. `head`:
+ * the request is a HEAD, so the answer is complete with its headers.
  */
 export function rawRequest(
   port: number,
   request: string | Buffer | readonly (string | number)[],
   timeoutMs = 5000,
+  head = false,
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, "127.0.0.1");
@@ -69,7 +90,7 @@ export function rawRequest(
       clearTimeout(timer);
       socket.destroy();
       try {
-        resolve(parse(Buffer.concat(chunks)));
+        resolve(parse(Buffer.concat(chunks), head));
       } catch (error) {
         reject(error);
       }
@@ -78,7 +99,7 @@ export function rawRequest(
     socket.on("data", (chunk: Buffer) => {
       chunks.push(chunk);
       // A kept-alive connection stays open: the response is done when its body is.
-      if (complete(Buffer.concat(chunks))) finish();
+      if (complete(Buffer.concat(chunks), head)) finish();
     });
     socket.on("end", finish);
     socket.on("close", finish);

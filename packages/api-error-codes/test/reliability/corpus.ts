@@ -9,6 +9,7 @@
  * row says so in `except` with the reason; such an answer must still conform.
  */
 import type { AdapterName } from "../adapters/builders.js";
+import { http } from "../adapters/raw-socket.js";
 
 export type Category =
   | "json syntax"
@@ -54,21 +55,6 @@ export interface CorpusCase {
 
 const MEMBER = "Bearer member-token";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** A request as exact bytes: Host and `Connection: close` unless given, Content-Length for a body. */
-export function http(
-  method: string,
-  target: string,
-  headers: Record<string, string> = {},
-  body?: string | Buffer,
-): Buffer {
-  const all: Record<string, string> = { Host: "x", Connection: "close", ...headers };
-  if (body !== undefined && !("Content-Length" in all) && !("Transfer-Encoding" in all))
-    all["Content-Length"] = String(Buffer.byteLength(body));
-  let head = `${method} ${target} HTTP/1.1\r\n`;
-  for (const [name, value] of Object.entries(all)) head += `${name}: ${value}\r\n`;
-  return Buffer.concat([Buffer.from(`${head}\r\n`, "latin1"), Buffer.from(body ?? "")]);
-}
 
 /** POST /items as a member with a JSON media type: what every body row sends. */
 const item = (body: string | Buffer, type = "application/json") =>
