@@ -3,10 +3,11 @@ import { defineConfig } from "tsup";
 /** One entry per subpath export; `test/package.test.ts` checks the built files against package.json. */
 export const entries = {
   index: "src/index.ts",
-  fastify: "src/adapters/fastify.ts",
-  express: "src/adapters/express.ts",
-  hono: "src/adapters/hono.ts",
-  node: "src/adapters/node.ts",
+  fastify: "src/adapters/fastify/index.ts",
+  express: "src/adapters/express/index.ts",
+  hono: "src/adapters/hono/index.ts",
+  node: "src/adapters/node/index.ts",
+  adapter: "src/pipeline/index.ts",
   client: "src/client/index.ts",
   openapi: "src/openapi.ts",
   "cli/bin": "src/cli/bin.ts",

@@ -117,26 +117,18 @@ function checkToken68(token: string, max: number): string | ApiError<7> {
 }
 
 /**
- * Reads the bearer token of a request.
+ * The bearer token of a request, or the refusal as a value (an anonymous request is common, and an
+ * exception would cost more than the rest of its answer):
  * - 400 / 3 (`duplicate`) when the header is sent twice or carries two credentials;
  * - 6 when it is absent, empty, or of another scheme (`Basic ...`); the scheme name is matched
  *   case-insensitively (RFC 7235);
  * - 7 when the token is empty, longer than `maxTokenLength`, or not token68 (spaces, commas, ...).
  * @example
- * const { token } = extractToken(req.headers); // "Authorization: Bearer abc" -> { token: "abc" }
- * extractToken(req.headers, { header: "x-access-token" }); // "X-Access-Token: abc" -> { token: "abc" }
+ * extractToken(req.headers); // "Authorization: Bearer abc" -> "abc"
+ * extractToken(req.headers, { header: "x-access-token" }); // "X-Access-Token: abc" -> "abc"
+ * extractToken({}); // ApiError 6
  */
-export function extractToken(headers: RequestHeaders, options: ExtractTokenOptions = {}): { token: string } {
-  const token = readToken(headers, options);
-  if (typeof token !== "string") throw token;
-  return { token };
-}
-
-/**
- * {@link extractToken} that returns the refusal instead of throwing it: adapters answer a missing
- * token on every anonymous request, and an exception costs more than the rest of that answer.
- */
-export function readToken(
+export function extractToken(
   headers: RequestHeaders,
   options: ExtractTokenOptions = {},
 ): string | ApiError<3 | 6 | 7> {
@@ -177,21 +169,12 @@ function expiryOf(value: Date | string | number): number {
 }
 
 /**
- * The checks after a lookup, for stores that answer synchronously: no principal is 7; one whose
- * `expiresAt` is not in the future is 8 with `details.expired_at`.
+ * The checks after a lookup: no principal is 7; one whose `expiresAt` is not in the future is 8 with
+ * `details.expired_at`. The refusal comes back as a value.
  * @example
- * const principal = verifyPrincipal(sessions.get(token), { now: () => clock.now() });
+ * const checked = checkPrincipal(sessions.get(token), { now: () => clock.now() });
+ * if (isApiError(checked)) throw checked;
  */
-export function verifyPrincipal<P extends PrincipalFields>(
-  principal: P | null | undefined,
-  options: VerifyOptions = {},
-): P {
-  const checked = checkPrincipal(principal, options);
-  if (isApiError(checked)) throw checked;
-  return checked;
-}
-
-/** {@link verifyPrincipal} that returns the refusal (7 / 8) instead of throwing it. */
 export function checkPrincipal<P extends PrincipalFields>(
   principal: P | null | undefined,
   options: VerifyOptions = {},
@@ -218,14 +201,33 @@ export async function authenticate<P extends PrincipalFields = Principal>(
   lookup: TokenLookup<P>,
   options: AuthenticateOptions = {},
 ): Promise<P> {
-  const { token } = extractToken(headers, options);
-  return verifyPrincipal(await lookup(token), options);
+  const token = extractToken(headers, options);
+  if (typeof token !== "string") throw token;
+  const checked = checkPrincipal(await lookup(token), options);
+  if (isApiError(checked)) throw checked;
+  return checked;
 }
 
 function listOf(value: string | readonly string[], what: string): readonly string[] {
   const list = typeof value === "string" ? [value] : value;
   if (list.length === 0) throw new RangeError(`${what}: name at least one`);
   return list;
+}
+
+/** 9 when the principal has none of the roles (alternatives), else `undefined`. */
+export function missingRole(principal: PrincipalFields, roles: readonly string[]): ApiError<9> | undefined {
+  const held = principal.roles ?? [];
+  return roles.some((r) => held.includes(r)) ? undefined : ApiError.authForbidden(roles.join("|"));
+}
+
+/** 9 naming the scopes the principal lacks (scopes add up), else `undefined`. */
+export function missingScopes(
+  principal: PrincipalFields,
+  scopes: readonly string[],
+): ApiError<9> | undefined {
+  const held = principal.scopes ?? [];
+  const missing = scopes.filter((s) => !held.includes(s));
+  return missing.length === 0 ? undefined : ApiError.authForbidden(missing.join(" "));
 }
 
 /**
@@ -235,10 +237,9 @@ function listOf(value: string | readonly string[], what: string): readonly strin
  * requireRole(user, ["admin", "support"]); // ok for either; else 9 with { required: "admin|support" }
  */
 export function requireRole<P extends PrincipalFields>(principal: P, role: string | readonly string[]): P {
-  const wanted = listOf(role, "requireRole");
-  const held = principal.roles ?? [];
-  if (wanted.some((r) => held.includes(r))) return principal;
-  throw ApiError.authForbidden(wanted.join("|"));
+  const refused = missingRole(principal, listOf(role, "requireRole"));
+  if (refused !== undefined) throw refused;
+  return principal;
 }
 
 /**
@@ -248,9 +249,7 @@ export function requireRole<P extends PrincipalFields>(principal: P, role: strin
  * requireScope(token, ["orders:read", "orders:write"]); // 9 with { required: "orders:write" } if that one is missing
  */
 export function requireScope<P extends PrincipalFields>(principal: P, scope: string | readonly string[]): P {
-  const wanted = listOf(scope, "requireScope");
-  const held = principal.scopes ?? [];
-  const missing = wanted.filter((s) => !held.includes(s));
-  if (missing.length === 0) return principal;
-  throw ApiError.authForbidden(missing.join(" "));
+  const refused = missingScopes(principal, listOf(scope, "requireScope"));
+  if (refused !== undefined) throw refused;
+  return principal;
 }

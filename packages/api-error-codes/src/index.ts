@@ -41,15 +41,6 @@ export {
   listCodes,
   registerCode,
 } from "./codes.js";
-// Types only: the Contract class lives with the adapters, so that importing the core loads no ajv.
-export type {
-  ContractOptions,
-  ErrorContext,
-  ErrorLogger,
-  PreparedRoute,
-  RouteContract,
-  RouteRefusal,
-} from "./contract.js";
 export type {
   DatabaseDetails,
   DatabaseReason,
@@ -67,6 +58,11 @@ export type {
   ViolationDetails,
   ViolationLocation,
 } from "./details.js";
+// Types only: the Pipeline class is on `api-error-codes/adapter`, so that importing the core loads no ajv.
+export type { PipelineOptions } from "./pipeline/pipeline.js";
+export type { ErrorContext, ErrorLogger } from "./pipeline/port.js";
+export type { PreparedRoute, RouteContract } from "./pipeline/route.js";
+export type { FromJsonSchema, SchemaOutput, ValidatedRequest } from "./pipeline/types.js";
 export { parseQuery } from "./query.js";
 export {
   type ErrorResponse,

@@ -161,7 +161,7 @@ function routeFor(node: Node, method: string): Route | undefined {
 }
 
 /** The request path without query string or fragment, from origin-form or absolute-form targets. */
-function pathOf(target: string): string {
+export function pathOf(target: string): string {
   let end = target.length;
   const query = target.indexOf("?");
   if (query !== -1) end = query;

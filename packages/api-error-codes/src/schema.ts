@@ -10,7 +10,7 @@
  */
 import { Ajv, type Options as AjvOptions, type ValidateFunction } from "ajv";
 import * as ajvFormatsModule from "ajv-formats";
-import { ApiError, isApiError } from "./api-error.js";
+import { ApiError } from "./api-error.js";
 import type { Violation, ViolationLocation } from "./details.js";
 import { fromAjvErrors, fromZodIssues, type ZodIssueLike } from "./validation.js";
 
@@ -128,32 +128,17 @@ function compileCheck(ajv: Ajv, schema: RequestSchema, location: ViolationLocati
   };
 }
 
-/** Validates the parts of a request; throws one ApiError (3/4/5) listing every violation. */
-export type RequestValidator = (parts: RequestParts) => RequestParts;
-
-/** A {@link RequestValidator} that returns the ApiError (3/4/5) instead of throwing it. */
+/** Validates the parts of a request: the converted parts, or one ApiError (3/4/5) listing every violation. */
 export type RequestCheck = (parts: RequestParts) => RequestParts | ApiError<3 | 4 | 5>;
 
 /**
- * Compiles the schemas of one route once, at registration time.
+ * Compiles the schemas of one route once, at registration time. The check returns the refusal
+ * rather than throwing it: an invalid request costs no exception.
  * @example
- * const validate = compileRouteSchemas({ body: { type: "object", required: ["item"] } });
- * const { body } = validate({ body: parsedJson }); // throws ApiError 3/4/5
+ * const check = compileRouteSchemas({ body: { type: "object", required: ["item"] } });
+ * const checked = check({ body: parsedJson }); // the parts, or ApiError 3/4/5
  */
-export function compileRouteSchemas(schemas: RouteSchemas, options: SchemaOptions = {}): RequestValidator {
-  const check = compileRouteChecks(schemas, options);
-  return (parts) => {
-    const checked = check(parts);
-    if (isApiError<number>(checked)) throw checked;
-    return checked;
-  };
-}
-
-/**
- * {@link compileRouteSchemas} whose function returns the refusal rather than throwing it: adapters
- * answer invalid requests without paying for an exception.
- */
-export function compileRouteChecks(schemas: RouteSchemas, options: SchemaOptions = {}): RequestCheck {
+export function compileRouteSchemas(schemas: RouteSchemas, options: SchemaOptions = {}): RequestCheck {
   const ajv = options.ajv ?? createAjv(options.ajvOptions);
   const checks: [keyof RouteSchemas, Check][] = [];
   for (const [part, location] of LOCATIONS) {

@@ -4,8 +4,8 @@
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { expect } from "vitest";
-import { type ApiErrorCodesOptions, apiErrorCodes, serverOptions } from "../../src/adapters/fastify.js";
-import { type ApiError, parseErrorBody } from "../../src/index.js";
+import { type ApiErrorCodesOptions, apiErrorCodes, serverOptions } from "../../src/adapters/fastify/index.js";
+import { type ApiError, isApiError, parseErrorBody } from "../../src/index.js";
 import { lookup, openapi, routes } from "./app.js";
 import type { Send } from "./harness.js";
 
@@ -81,10 +81,11 @@ export function expectError(
   return body;
 }
 
-/** The wire body of what `fn` throws: the reference answer to compare an adapter's with. */
+/** The wire body of the refusal `fn` throws or returns: the reference answer to compare an adapter's with. */
 export function thrownBody(fn: () => unknown): unknown {
   try {
-    fn();
+    const result = fn();
+    if (isApiError(result)) return result.toJSON();
   } catch (error) {
     return (error as ApiError<number>).toJSON();
   }

@@ -3,7 +3,7 @@ import { Writable } from "node:stream";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../examples/fastify.js";
-import { apiErrorCodes, serverOptions } from "../../src/adapters/fastify.js";
+import { apiErrorCodes, serverOptions } from "../../src/adapters/fastify/index.js";
 import { ApiError, parseQuery } from "../../src/index.js";
 import { compileRouteSchemas } from "../../src/schema.js";
 import { lookup } from "./app.js";

@@ -7,9 +7,9 @@ import { Hono } from "hono";
 import { TrieRouter } from "hono/router/trie-router";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp as buildExample } from "../../examples/hono.js";
-import { apiErrorCodes } from "../../src/adapters/hono.js";
-import { protectServer } from "../../src/adapters/node-http.js";
+import { apiErrorCodes } from "../../src/adapters/hono/index.js";
 import { parseErrorBody } from "../../src/index.js";
+import { protectServer } from "../../src/node/protect.js";
 import { buildHono } from "./builders.js";
 import { type Answer, check, overHttp, type Send } from "./harness.js";
 import { buildExtras, buildSpecApp, capture, type Entry } from "./hono-apps.js";
@@ -296,22 +296,24 @@ describe("hono adapter: Hono's own errors and other middleware end in the contra
   });
 
   it("runs without node: no node import or Buffer, and a console logger where process.stderr is missing", async () => {
-    for (const file of ["hono.ts", "hono-body.ts", "hono-types.ts"]) {
-      const source = readFileSync(new URL(`../../src/adapters/${file}`, import.meta.url), "utf8");
+    for (const file of [
+      "adapters/hono/index.ts",
+      "adapters/hono/types.ts",
+      "adapters/hono/node.ts",
+      "web/body.ts",
+      "web/port.ts",
+    ]) {
+      const source = readFileSync(new URL(`../../src/${file}`, import.meta.url), "utf8");
       expect(source, file).not.toMatch(/from "node:|\bBuffer\b|node-http/);
     }
+    // A Worker has no process.stderr: the default logger writes to the console there.
     const stderr = process.stderr as { write: unknown };
     const write = stderr.write;
-    stderr.write = undefined;
-    let workerLike: Hono;
-    try {
-      workerLike = new Hono();
-      apiErrorCodes(workerLike);
-    } finally {
-      stderr.write = write;
-    }
     const info = vi.spyOn(console, "info").mockImplementation(() => {});
+    stderr.write = undefined;
     try {
+      const workerLike = new Hono();
+      apiErrorCodes(workerLike);
       expect((await workerLike.request("/nope", { headers: { "x-request-id": "w-1" } })).status).toBe(404);
       expect(info).toHaveBeenCalledTimes(1);
       expect(JSON.parse(String(info.mock.calls[0]?.[0]))).toMatchObject({
@@ -320,6 +322,7 @@ describe("hono adapter: Hono's own errors and other middleware end in the contra
         code: 10,
       });
     } finally {
+      stderr.write = write;
       info.mockRestore();
     }
   });

@@ -6,7 +6,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApi } from "../../examples/node.js";
-import { createApi } from "../../src/adapters/node.js";
+import { createApi } from "../../src/adapters/node/index.js";
 import { expectMalformedAnswer, MALFORMED, rawRequest } from "./raw-socket.js";
 
 const entries: { level: string; entry: Record<string, unknown>; message: string }[] = [];

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createApi, type NodeApi, protectServer, reply } from "../../src/adapters/node.js";
+import { createApi, type NodeApi, protectServer, reply } from "../../src/adapters/node/index.js";
 import { ApiError } from "../../src/api-error.js";
 import type { Principal } from "../../src/auth.js";
 import { errorComponents, errorResponses } from "../../src/openapi.js";
@@ -147,7 +147,7 @@ const genericBody = (code: number, message: string, details: unknown) =>
 export const DEFECTS = {
   "html-404": {
     intercept: (req, res, api) => {
-      if (api.contract.resolve(req.method ?? "GET", req.url ?? "/").kind !== "not_found") return false;
+      if (api.pipeline.table.resolve(req.method ?? "GET", req.url ?? "/").kind !== "not_found") return false;
       res.writeHead(404, {
         "Content-Type": "text/html; charset=utf-8",
         "X-Request-Id": String(req.headers["x-request-id"] ?? "html-404"),

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createApi, reply } from "../../src/adapters/node.js";
+import { createApi, reply } from "../../src/adapters/node/index.js";
 import { ApiError, type Principal } from "../../src/index.js";
 
 /** A listening server and its base URL. */

@@ -14,27 +14,27 @@ import {
   type ServerOptions,
   type ServerResponse,
 } from "node:http";
-import type { Principal, PrincipalFields } from "../auth.js";
-import { Contract, type ContractOptions, type PreparedRoute, type RouteContract } from "../contract.js";
-import type { JsonValue } from "../details.js";
-import { parseQuery } from "../query.js";
-import { JSON_CONTENT_TYPE, requestId } from "../response.js";
-import { type ProtectOptions, protectServer, readBody, sendError } from "./node-http.js";
+import type { Principal, PrincipalFields } from "../../auth.js";
+import type { JsonValue } from "../../details.js";
+import { NodePort, writeAnswer } from "../../node/port.js";
+import { type ProtectOptions, protectServer } from "../../node/protect.js";
+import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
+import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
+import type { ValidatedRequest } from "../../pipeline/types.js";
+import { JSON_CONTENT_TYPE } from "../../response.js";
 
-export { notRealized } from "../routes.js";
-export { clientErrorResponse, type ProtectOptions, protectServer, readBody } from "./node-http.js";
+export { readNodeBody } from "../../node/port.js";
+export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
+export type { RouteContract } from "../../pipeline/route.js";
+export { notRealized } from "../../routes.js";
 
 /** What a handler receives: the validated request parts and the raw node objects. */
-export interface RequestContext<P extends PrincipalFields = Principal> {
+export interface RequestContext<
+  P extends PrincipalFields = Principal,
+  C extends RouteContract = RouteContract,
+> extends ValidatedRequest<P, C> {
   req: IncomingMessage;
   res: ServerResponse;
-  requestId: string;
-  params: Record<string, unknown>;
-  query: Record<string, unknown>;
-  headers: Record<string, unknown>;
-  body: unknown;
-  /** The authenticated principal on routes with `auth`; `undefined` elsewhere. */
-  principal: P | undefined;
 }
 
 const REPLY = Symbol("api-error-codes.reply");
@@ -55,11 +55,11 @@ export function reply(status: number, body?: JsonValue, headers: Record<string, 
   return { [REPLY]: true, status, headers, body };
 }
 
-export type Handler<P extends PrincipalFields = Principal> = (
-  context: RequestContext<P>,
+export type Handler<P extends PrincipalFields = Principal, C extends RouteContract = RouteContract> = (
+  context: RequestContext<P, C>,
 ) => unknown | Promise<unknown>;
 
-export interface NodeApiOptions<P extends PrincipalFields = Principal> extends ContractOptions<P> {}
+export interface NodeApiOptions<P extends PrincipalFields = Principal> extends PipelineOptions<P> {}
 
 function send(res: ServerResponse, result: unknown): void {
   if (res.writableEnded || res.headersSent) return;
@@ -84,90 +84,79 @@ function send(res: ServerResponse, result: unknown): void {
   res.end(text);
 }
 
+type RouteMethod<P extends PrincipalFields> = <const C extends RouteContract>(
+  path: string,
+  contract: C,
+  handler: Handler<P, C>,
+) => NodeApi<P>;
+
 /**
  * A router for node:http that keeps the contract: 404 / 405 + Allow / OPTIONS / 501, bearer auth
  * before the body, hardened JSON bodies, schema validation, and every thrown value classified.
  */
 export class NodeApi<P extends PrincipalFields = Principal> {
-  readonly contract: Contract<P>;
+  readonly pipeline: Pipeline<P>;
   private readonly handlers = new Map<PreparedRoute, Handler<P>>();
 
   constructor(options: NodeApiOptions<P> = {}) {
-    this.contract = new Contract(options);
+    this.pipeline = new Pipeline(options);
   }
 
   /** Adds a route; `path` in `/orders/:id` or `/orders/{id}` form. */
-  route(method: string, path: string, contract: RouteContract, handler: Handler<P>): this {
-    this.handlers.set(this.contract.route(method, path, contract), handler);
+  route<const C extends RouteContract>(
+    method: string,
+    path: string,
+    contract: C,
+    handler: Handler<P, C>,
+  ): this {
+    try {
+      this.handlers.set(this.pipeline.route(method, path, contract), handler as Handler<P>);
+    } catch (error) {
+      throw new TypeError(`api-error-codes/node: ${(error as Error).message}`, { cause: error });
+    }
     return this;
   }
 
-  get(path: string, contract: RouteContract, handler: Handler<P>): this {
-    return this.route("GET", path, contract, handler);
-  }
-  post(path: string, contract: RouteContract, handler: Handler<P>): this {
-    return this.route("POST", path, contract, handler);
-  }
-  put(path: string, contract: RouteContract, handler: Handler<P>): this {
-    return this.route("PUT", path, contract, handler);
-  }
-  patch(path: string, contract: RouteContract, handler: Handler<P>): this {
-    return this.route("PATCH", path, contract, handler);
-  }
-  delete(path: string, contract: RouteContract, handler: Handler<P>): this {
-    return this.route("DELETE", path, contract, handler);
-  }
+  readonly get: RouteMethod<P> = (path, contract, handler) => this.route("GET", path, contract, handler);
+  readonly post: RouteMethod<P> = (path, contract, handler) => this.route("POST", path, contract, handler);
+  readonly put: RouteMethod<P> = (path, contract, handler) => this.route("PUT", path, contract, handler);
+  readonly patch: RouteMethod<P> = (path, contract, handler) => this.route("PATCH", path, contract, handler);
+  readonly delete: RouteMethod<P> = (path, contract, handler) =>
+    this.route("DELETE", path, contract, handler);
 
   /** The request listener for `http.createServer`. */
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
-    void this.dispatch(req, res);
-  };
-
-  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const id = requestId(req.headers["x-request-id"]);
-    res.setHeader("X-Request-Id", id);
-    const method = req.method ?? "GET";
-    const url = req.url ?? "/";
-    try {
-      const resolved = this.contract.resolve(method, url);
-      if (resolved.kind === "options") {
-        res.writeHead(204, resolved.headers).end();
-        return;
-      }
-      if (resolved.kind !== "match") {
-        sendError(req, res, this.contract.refuse(resolved, { requestId: id, method, url }));
-        return;
-      }
-      const route = this.contract.matched(resolved);
-      const handler = route === undefined ? undefined : this.handlers.get(route);
-      if (route === undefined || handler === undefined) {
-        throw new Error(`no handler for ${resolved.method} ${resolved.template}`);
-      }
-      const found = this.contract.authenticateNow(route, req.headersDistinct);
-      const principal = found instanceof Promise ? await found : found;
-      let body: unknown;
-      if (this.contract.expectBody(req.headers))
-        body = this.contract.parseBody(await readBody(req, this.contract.bodyLimit));
-      const parts = this.contract.validate(route, {
-        body,
-        query: parseQuery(url),
-        params: { ...resolved.params },
-        headers: req.headers,
-      });
-      const result = await handler({
+    const port = new NodePort(req);
+    const entered = this.pipeline.enter(port);
+    if (entered.kind === "answer") {
+      writeAnswer(req, res, entered);
+      return;
+    }
+    res.setHeader("X-Request-Id", entered.requestId);
+    const context = { requestId: entered.requestId, method: port.method, target: port.target };
+    const route = entered.kind === "routed" ? entered.route : undefined;
+    const handler = route === undefined ? undefined : this.handlers.get(route);
+    if (entered.kind === "preflight") writeAnswer(req, res, entered.answer);
+    else if (entered.kind !== "routed" || handler === undefined)
+      writeAnswer(req, res, this.pipeline.notFound(context));
+    else
+      this.serve(
         req,
         res,
-        requestId: id,
-        params: parts.params ?? {},
-        query: parts.query ?? {},
-        headers: parts.headers ?? {},
-        body: parts.body,
-        principal,
-      });
-      send(res, result);
-    } catch (thrown) {
-      sendError(req, res, this.contract.fail(thrown, { requestId: id, method, url }));
-    }
+        handler,
+        this.pipeline.check(route, port, entered.requestId, entered.params),
+      ).catch((thrown: unknown) => writeAnswer(req, res, this.pipeline.fail(thrown, context)));
+  };
+
+  private async serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    handler: Handler<P>,
+    checked: ReturnType<Pipeline<P>["check"]>,
+  ): Promise<void> {
+    const outcome = await checked;
+    if (outcome.kind === "answer") writeAnswer(req, res, outcome);
+    else send(res, await handler({ ...outcome, req, res } as RequestContext<P>));
   }
 
   /**

@@ -1,83 +1,13 @@
 /**
- * What every adapter running on node's HTTP server shares: reading a body under a limit, writing an
- * error answer, and conforming answers to malformed HTTP that never reaches a route.
+ * Conforming answers to malformed HTTP that never reaches a route (node's `clientError`, CONNECT,
+ * a missing or doubled Host, slow clients), for every adapter running on node's HTTP server.
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { ApiError } from "../api-error.js";
-import { headerOccurrences, type RequestHeaders } from "../auth.js";
-import { bodyTooLarge, bodyUnreadable } from "../body.js";
 import type { Violation } from "../details.js";
 import { type ErrorResponse, errorResponse, requestId } from "../response.js";
-
-/**
- * The body bytes, refusing more than `limit` (413 / 3) while reading, so a chunked upload past the
- * limit is cut off without being buffered.
- */
-export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    readBodyThen(req, limit, (error, bytes) =>
-      error === undefined ? resolve(bytes as Uint8Array) : reject(error),
-    );
-  });
-}
-
-/** {@link readBody} with a callback, for callers that need no promise (Fastify's body parsers). */
-export function readBodyThen(
-  req: IncomingMessage,
-  limit: number,
-  callback: (error: ApiError<3> | undefined, bytes?: Uint8Array) => void,
-): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const cleanup = () => {
-    req.off("data", onData);
-    req.off("end", onEnd);
-    req.off("error", onError);
-    req.off("aborted", onAborted);
-  };
-  const onData = (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > limit) {
-      cleanup();
-      // Stop buffering; the rest is discarded while the 413 goes out, then the connection closes.
-      req.resume();
-      callback(bodyTooLarge(limit));
-      return;
-    }
-    chunks.push(chunk);
-  };
-  const onEnd = () => {
-    cleanup();
-    callback(undefined, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
-  };
-  const onError = (error: Error) => {
-    cleanup();
-    callback(bodyUnreadable(error));
-  };
-  const onAborted = () => onError(new Error("request aborted"));
-  req.on("data", onData);
-  req.on("end", onEnd);
-  req.on("error", onError);
-  req.on("aborted", onAborted);
-}
-
-/** The credential header of a request for the auth module: every occurrence (a doubled one is 3). */
-export function credentialHeaders(req: IncomingMessage, name: string): RequestHeaders {
-  return { [name]: headerOccurrences(req.rawHeaders, name) };
-}
-
-/** Writes an error answer; HEAD gets the headers without the body. */
-export function sendError(req: IncomingMessage, res: ServerResponse, response: ErrorResponse): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res.statusCode = response.status;
-  for (const name in response.headers) res.setHeader(name, response.headers[name] as string);
-  res.setHeader("Content-Length", Buffer.byteLength(response.body));
-  res.end(req.method === "HEAD" ? undefined : response.body);
-}
+import { writeAnswer } from "./port.js";
 
 const REASONS: Record<number, string> = {
   400: "Bad Request",
@@ -210,7 +140,7 @@ function guardHost(server: Server): void {
     if (event === "request") {
       const violation = hostViolation(req as IncomingMessage);
       if (violation !== undefined) {
-        sendError(req as IncomingMessage, res as ServerResponse, refusal(400, violation));
+        writeAnswer(req as IncomingMessage, res as ServerResponse, refusal(400, violation));
         return true;
       }
     }

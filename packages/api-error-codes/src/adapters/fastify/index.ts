@@ -21,32 +21,23 @@ import type {
   FastifyPluginAsync,
   FastifyReply,
   FastifyRequest,
+  FastifyTypeProvider,
   HookHandlerDoneFunction,
   RouteOptions,
 } from "fastify";
-import { ApiError, isApiError } from "../api-error.js";
-import type { Principal, PrincipalFields } from "../auth.js";
-import { requestHasBody } from "../body.js";
-import {
-  Contract,
-  type ContractOptions,
-  type ErrorLogger,
-  type PreparedRoute,
-  type RouteContract,
-} from "../contract.js";
-import { requestId } from "../response.js";
-import { createAjv } from "../schema.js";
-import { beforeValidation, PartValidators, unmarkMissingBody } from "./fastify-schema.js";
-import {
-  credentialHeaders,
-  type ProtectOptions,
-  protectServer,
-  readBody,
-  readBodyThen,
-} from "./node-http.js";
+import { ApiError } from "../../api-error.js";
+import type { Principal, PrincipalFields } from "../../auth.js";
+import { NodePort } from "../../node/port.js";
+import { type ProtectOptions, protectServer } from "../../node/protect.js";
+import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
+import type { Answer, ErrorLogger, Pass } from "../../pipeline/port.js";
+import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
+import type { SchemaOutput } from "../../pipeline/types.js";
+import { requestId } from "../../response.js";
+import type { RequestSchema } from "../../schema.js";
 
-export { notRealized } from "../routes.js";
-export { clientErrorResponse, type ProtectOptions, protectServer } from "./node-http.js";
+export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
+export { notRealized } from "../../routes.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -67,7 +58,7 @@ declare module "fastify" {
  * @example
  * await app.register(apiErrorCodes, { auth: { lookup }, openapi: spec, bodyLimit: 64 * 1024 });
  */
-export interface ApiErrorCodesOptions<P extends PrincipalFields = Principal> extends ContractOptions<P> {
+export interface ApiErrorCodesOptions<P extends PrincipalFields = Principal> extends PipelineOptions<P> {
   /**
    * Conforming 400/408/431 answers to malformed HTTP on `app.server` (see `protectServer`). Default
    * on, with Fastify's `requestTimeout` when one is set; `false` for servers that are not node's
@@ -76,13 +67,22 @@ export interface ApiErrorCodesOptions<P extends PrincipalFields = Principal> ext
   protect?: ProtectOptions | false;
 }
 
-/** Methods Fastify never reads a body for; the contract still refuses a bad one. */
-const BODYLESS = new Set(["GET", "HEAD", "TRACE"]);
+/**
+ * Types `request.body`, `params`, `query` and `headers` from the route's schemas (TypeBox, zod,
+ * Standard Schema, JSON Schema literals `as const`), as the library validates them.
+ * @example
+ * const app = Fastify(serverOptions).withTypeProvider<ContractTypeProvider>();
+ * app.post("/orders", { schema: { body: Order } }, (request) => request.body.item); // typed
+ */
+export interface ContractTypeProvider extends FastifyTypeProvider {
+  validator: SchemaOutput<this["schema"]>;
+  serializer: SchemaOutput<this["schema"]>;
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What the error answers of one app need, also from `frameworkErrors`, which has no plugin scope. */
 interface Runtime {
-  contract: Contract<PrincipalFields>;
+  pipeline: Pipeline<PrincipalFields>;
   /** The plugin's `logger` option; `undefined` means Fastify's request logger. */
   logger: ErrorLogger | false | undefined;
 }
@@ -126,16 +126,26 @@ export function principalOf<P extends PrincipalFields = Principal>(request: Fast
   return request.principal as unknown as P | undefined;
 }
 
-function fail(runtime: Runtime, thrown: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  // A hook of another plugin may have thrown before ours set the id.
-  const id = request.requestId || contractId(request);
-  const response = runtime.contract.fail(thrown, {
-    requestId: id,
+function send(reply: FastifyReply, answer: Answer): void {
+  reply
+    .code(answer.status)
+    .headers(answer.headers)
+    .send(answer.body === "" ? undefined : answer.body);
+}
+
+/** The error context of a request; a hook of another plugin may have thrown before ours set the id. */
+function contextOf(runtime: Runtime, request: FastifyRequest) {
+  const logger: ErrorLogger | false = runtime.logger ?? request.log;
+  return {
+    requestId: request.requestId || contractId(request),
     method: request.method,
-    url: request.url,
-    logger: runtime.logger ?? request.log,
-  });
-  reply.code(response.status).headers(response.headers).send(response.body);
+    target: request.url,
+    logger,
+  };
+}
+
+function fail(runtime: Runtime, thrown: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  send(reply, runtime.pipeline.fail(thrown, contextOf(runtime, request)));
 }
 
 /**
@@ -146,11 +156,11 @@ function fail(runtime: Runtime, thrown: unknown, request: FastifyRequest, reply:
  * const app = Fastify({ frameworkErrors });
  */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  fallback ??= { contract: new Contract({ logger: false }), logger: undefined };
+  fallback ??= { pipeline: new Pipeline({ logger: false }), logger: undefined };
   const runtime = runtimes.get(request.server) ?? fallback;
   let thrown: unknown = error;
   if (error.code === "FST_ERR_BAD_URL") {
-    const resolved = runtime.contract.resolve(request.method, request.url);
+    const resolved = runtime.pipeline.table.resolve(request.method, request.url);
     if (resolved.kind === "bad_request") thrown = resolved.error;
   } else if (error.code === "FST_ERR_MAX_PARAM_LENGTH") {
     const config = request.server.initialConfig;
@@ -170,152 +180,112 @@ export const serverOptions = { frameworkErrors, genReqId } as const;
 
 /** What a request Fastify could not route gets: OPTIONS 204 + Allow, 404, 405 + Allow, 501 or 400. */
 function unrouted(runtime: Runtime, request: FastifyRequest, reply: FastifyReply): void {
-  const contract = runtime.contract;
-  const resolved = contract.resolve(request.method, request.url);
-  if (resolved.kind === "options") {
-    reply.code(204).headers(resolved.headers).send();
-    return;
-  }
-  if (resolved.kind !== "match") {
-    const response = contract.refuse(resolved, {
-      requestId: request.requestId || contractId(request),
-      method: request.method,
-      url: request.url,
-      logger: runtime.logger ?? request.log,
-    });
-    reply.code(response.status).headers(response.headers).send(response.body);
-    return;
-  }
-  // The table knows the route but Fastify does not (e.g. `exposeHeadRoutes: false`): nothing can serve it.
-  const path = request.url.split("?", 1)[0] as string;
-  fail(runtime, ApiError.notExist({ method: request.method, path }), request, reply);
+  const context = contextOf(runtime, request);
+  const entered = runtime.pipeline.enter(
+    new NodePort(request.raw, request.url, context.logger),
+    context.requestId,
+  );
+  if (entered.kind === "answer") send(reply, entered);
+  else if (entered.kind === "preflight") send(reply, entered.answer);
+  // Unknown to the table, or known to it but not to Fastify (e.g. `exposeHeadRoutes: false`): nobody serves it.
+  else send(reply, runtime.pipeline.notFound(context));
 }
 
-/** 415 / 413 before a byte is read; reads the body itself only where Fastify never would (GET...). */
-function receive(contract: Contract<PrincipalFields>, request: FastifyRequest): Promise<void> | undefined {
-  if (!contract.expectBody(request.headers) || !BODYLESS.has(request.method)) return undefined;
-  return readBody(request.raw, contract.bodyLimit).then((bytes) => {
-    request.body = contract.parseBody(bytes);
-  });
-}
+/** What the pipeline let through, kept on node's request until Fastify asks its body parser. */
+const PASSED = Symbol("api-error-codes.passed");
+type Raw = IncomingMessage & { [PASSED]?: Pass<PrincipalFields> };
 
-/**
- * A Content-Type without a body describes nothing, yet Fastify refuses a malformed one (415) before
- * the route runs, where the contract goes on as for any request without a body (400 / 3 when the
- * route needs one). So the header is dropped from such a request.
- */
-function dropBodilessType(request: FastifyRequest): void {
-  const headers = request.raw.headers;
-  if (
-    headers["content-type"] !== undefined &&
-    !BODYLESS.has(request.method) &&
-    !requestHasBody(headers["content-length"], headers["transfer-encoding"])
-  ) {
-    delete headers["content-type"];
-  }
-}
-
-/** The body's framing (and reading, where Fastify would not), then `done`. */
-function proceed(
-  contract: Contract<PrincipalFields>,
-  request: FastifyRequest,
-  done: HookHandlerDoneFunction,
-) {
-  dropBodilessType(request);
-  let reading: Promise<void> | undefined;
-  try {
-    reading = receive(contract, request);
-  } catch (error) {
-    done(error as Error);
-    return;
-  }
-  if (reading === undefined) done();
-  else reading.then(() => done(), done);
+/** Fastify's name of each part, and where the pipeline's result goes. */
+function accept(request: FastifyRequest, passed: Pass<PrincipalFields>, contract: RouteContract): void {
+  (request.raw as Raw)[PASSED] = passed;
+  request.principal = passed.principal as Principal | undefined;
+  // Fastify parses no body for GET and HEAD: the pipeline's is the body.
+  request.body = passed.body;
+  const schema = contract.schema;
+  if (schema?.params !== undefined) request.params = passed.params;
+  request.query = passed.query;
+  if (schema?.headers !== undefined) request.headers = passed.headers as FastifyRequest["headers"];
 }
 
 /**
- * The route's own first onRequest hook: auth (6/7/8/9, before the body), then the body's framing.
- * Callback-style and synchronous unless the token lookup is asynchronous: a missing token costs no
- * promise.
+ * The route's own first onRequest hook: the whole pipeline after routing (auth 6/7/8/9, then the
+ * body 415/413/3/4, then the schemas 3/5/4). Callback-style and synchronous unless the token lookup
+ * or the body read is asynchronous: a refused token costs no promise.
  */
-function admit(contract: Contract<PrincipalFields>, route: PreparedRoute) {
-  const auth = route.contract.auth;
-  if (auth === undefined || auth === false) {
-    return (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void =>
-      proceed(contract, request, done);
-  }
-  return (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-    let found: ReturnType<typeof contract.admit>;
-    try {
-      found = contract.admit(route, credentialHeaders(request.raw, contract.authHeader));
-    } catch (error) {
-      done(error as Error);
-      return;
-    }
-    if (isApiError<number>(found)) {
-      done(found);
-      return;
-    }
-    if (found instanceof Promise) {
-      found.then((principal) => {
-        request.principal = principal as Principal | undefined;
-        proceed(contract, request, done);
-      }, done);
-      return;
-    }
-    request.principal = found as Principal | undefined;
-    proceed(contract, request, done);
-  };
-}
-
-const hooks = <H>(first: H, existing: H | H[] | undefined): H[] =>
-  existing === undefined ? [first] : [first, ...(Array.isArray(existing) ? existing : [existing])];
-
-type OnRequest = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
-
-/**
- * find-my-way matches `/items/` to `/items/:id` with an empty id; the contract's table has no such
- * route (404 / 10, or 405 when another method has one). Such a request is answered as unrouted.
- */
-function refuseEmptyParams(runtime: Runtime, next: OnRequest): OnRequest {
-  return (request, reply, done) => {
+function admit(runtime: Runtime, prepared: PreparedRoute, attachValidation: boolean) {
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     const params = request.params as Record<string, string | undefined>;
+    // find-my-way matches `/items/` to `/items/:id` with an empty id; the table has no such route.
     for (const name in params) {
       if (params[name] === "" && name !== "*") {
         unrouted(runtime, request, reply);
         return;
       }
     }
-    next(request, reply, done);
+    const context = contextOf(runtime, request);
+    const outcome = runtime.pipeline.check(
+      prepared,
+      new NodePort(request.raw, request.url, context.logger),
+      context.requestId,
+      params,
+    );
+    const decide = (result: Answer | Pass<PrincipalFields>): void => {
+      const error = result.kind === "answer" ? result.error : undefined;
+      if (
+        attachValidation &&
+        error !== undefined &&
+        error.status === 400 &&
+        (error.code === 3 || error.code === 4 || error.code === 5)
+      ) {
+        // The route asked to handle its own validation failures (Fastify's `attachValidation`).
+        request.validationError = error as unknown as NonNullable<FastifyRequest["validationError"]>;
+        done();
+      } else if (result.kind === "answer") send(reply, result);
+      else {
+        accept(request, result, prepared.contract);
+        done();
+      }
+    };
+    if (outcome instanceof Promise) outcome.then(decide, done);
+    else decide(outcome);
   };
 }
 
-/** Registers a Fastify route with the contract (route table, auth) and gives it the contract's hooks. */
-function collect(runtime: Runtime, route: RouteOptions): void {
-  const contract = runtime.contract;
+const hooks = <H>(first: H, existing: H | H[] | undefined): H[] =>
+  existing === undefined ? [first] : [first, ...(Array.isArray(existing) ? existing : [existing])];
+
+/** Registers a Fastify route with the pipeline (route table, contract) and gives it the pipeline's hook. */
+function collect(runtime: Runtime, app: FastifyInstance, route: RouteOptions): void {
+  const { pipeline } = runtime;
+  // Schemas shared with `app.addSchema` are what `$ref`s point at; Fastify gives them only to its own ajv.
+  for (const [id, shared] of Object.entries(app.getSchemas())) {
+    if (pipeline.ajv.getSchema(id) === undefined) pipeline.ajv.addSchema(shared as object, id);
+  }
   const auth = route.config?.auth;
-  const routeContract: RouteContract = auth === undefined ? {} : { auth };
-  let prepared: PreparedRoute | undefined;
-  for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
+  const given = route.schema as
+    | Partial<Record<"body" | "querystring" | "params" | "headers", RequestSchema>>
+    | undefined;
+  const schema = {
+    ...(given?.body === undefined ? {} : { body: given.body }),
+    ...(given?.querystring === undefined ? {} : { query: given.querystring }),
+    ...(given?.params === undefined ? {} : { params: given.params }),
+    ...(given?.headers === undefined ? {} : { headers: given.headers }),
+  };
+  const methods = Array.isArray(route.method) ? route.method : [route.method];
+  const where = `api-error-codes/fastify: ${methods.join(",")} ${route.url}`;
+  const prepared = pipeline.prepare(
+    { ...(auth === undefined ? {} : { auth }), ...(Object.keys(schema).length === 0 ? {} : { schema }) },
+    where,
+  );
+  for (const method of methods) {
     try {
-      prepared = contract.route(method, route.url, routeContract);
-    } catch (error) {
-      // Wildcards, regexps and multi-parameter segments have no place in the contract's table: such
-      // a route keeps auth and bodies, but its path gets no 405 / Allow from the table.
-      if (!(error instanceof TypeError) || !error.message.startsWith("route template")) throw error;
-      prepared = { method, template: route.url, contract: routeContract, validate: undefined };
+      pipeline.table.markRealized(method, route.url);
+    } catch {
+      // Wildcards, regexps and multi-parameter segments have no place in the table: such a route
+      // keeps its contract, but its path gets no 405 / Allow from the table.
     }
   }
-  if (prepared === undefined) return;
-  const first = admit(contract, prepared);
-  route.onRequest = hooks(
-    route.url.includes(":") ? refuseEmptyParams(runtime, first) : first,
-    route.onRequest,
-  );
-  const bodySchema = route.schema?.body !== undefined;
-  route.preValidation = hooks(beforeValidation(bodySchema), route.preValidation);
-  if (bodySchema && route.attachValidation === true)
-    route.preHandler = hooks(unmarkMissingBody, route.preHandler);
+  route.onRequest = hooks(admit(runtime, prepared, route.attachValidation === true), route.onRequest);
 }
 
 async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<PrincipalFields>): Promise<void> {
@@ -331,10 +301,9 @@ async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<Princi
   const config = app.initialConfig;
   const ignoreTrailingSlash =
     config.routerOptions?.ignoreTrailingSlash ?? config.ignoreTrailingSlash ?? false;
-  const contract = new Contract<PrincipalFields>({ ignoreTrailingSlash, ...rest });
-  const runtime: Runtime = { contract, logger: options.logger };
+  const pipeline = new Pipeline<PrincipalFields>({ ignoreTrailingSlash, ...rest });
+  const runtime: Runtime = { pipeline, logger: options.logger };
   runtimes.set(app, runtime);
-  const validators = new PartValidators(options.ajv ?? createAjv(), () => app.getSchemas());
 
   app.decorateRequest("principal", undefined);
   app.decorateRequest("requestId", "");
@@ -351,46 +320,24 @@ async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<Princi
     // detour through Fastify's error handling: the same answer as the not-found handler's.
     unrouted(runtime, request, reply);
   });
-  app.addHook("onRoute", (route) => collect(runtime, route));
+  app.addHook("onRoute", (route) => collect(runtime, app, route));
 
-  app.setValidatorCompiler(validators.compiler);
-
-  // Every body goes through the contract's parser; other media types were refused (415) by `admit`.
+  // The pipeline validated every part in the route's first hook, with the library's rules: Fastify's
+  // own pass is a no-op that keeps the converted values.
+  app.setValidatorCompiler(() => () => true);
+  // The pipeline read and parsed the body already (auth before the body); Fastify gets its result.
   app.removeAllContentTypeParsers();
-  // Callback-style, as Fastify's own parsers are: no promise per body.
   app.addContentTypeParser(
     "*",
     (
       request: FastifyRequest,
-      payload: IncomingMessage,
+      _payload: IncomingMessage,
       done: (error: Error | null, body?: unknown) => void,
-    ) => {
-      const { headers } = request;
-      if (!requestHasBody(headers["content-length"], headers["transfer-encoding"])) {
-        done(null, undefined);
-        return;
-      }
-      readBodyThen(payload, contract.bodyLimit, (error, bytes) => {
-        if (error !== undefined) {
-          done(error);
-          return;
-        }
-        let body: unknown;
-        try {
-          body = contract.parseBody(bytes as Uint8Array);
-        } catch (refused) {
-          done(refused as Error);
-          return;
-        }
-        done(null, body);
-      });
-    },
+    ) => done(null, (request.raw as Raw)[PASSED]?.body),
   );
 
   app.setNotFoundHandler((request, reply) => unrouted(runtime, request, reply));
-  app.setErrorHandler((error, request, reply) =>
-    fail(runtime, validators.everyViolation(error, request), request, reply),
-  );
+  app.setErrorHandler((error, request, reply) => fail(runtime, error, request, reply));
 
   if (protect !== false) {
     // Present at runtime, missing from the types of `initialConfig`.

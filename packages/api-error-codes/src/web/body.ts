@@ -1,5 +1,5 @@
 /**
- * Request bodies from web `Request`s, for the Hono adapter on any runtime: web streams
+ * Request bodies from web `Request`s, for adapters on any runtime: web streams
  * and typed arrays only.
  */
 import { ApiError } from "../api-error.js";

@@ -4,24 +4,12 @@
  * route's contract, the same way Hono's own validators type them.
  */
 import type { Context, MiddlewareHandler } from "hono";
-import type { Principal, PrincipalFields } from "../auth.js";
-import type { Contract, ContractOptions, RouteContract } from "../contract.js";
+import type { Principal, PrincipalFields } from "../../auth.js";
+import type { Pipeline, PipelineOptions } from "../../pipeline/pipeline.js";
+import type { RouteContract } from "../../pipeline/route.js";
+import type { PrincipalOf, SchemaOutput } from "../../pipeline/types.js";
 
-/**
- * The type a schema validates to: Standard Schema (zod 4, valibot, arktype), TypeBox, zod 3. Plain
- * JSON Schema objects carry no type, so they give `F`.
- * @example
- * type Item = SchemaOutput<typeof ItemZod>; // { name: string; quantity: number }
- */
-export type SchemaOutput<S, F = unknown> = S extends { readonly "~standard": { readonly types?: infer T } }
-  ? NonNullable<T> extends { readonly output: infer O }
-    ? O
-    : F
-  : S extends { readonly static: infer T }
-    ? T
-    : S extends { readonly _output: infer O }
-      ? O
-      : F;
+export type { SchemaOutput } from "../../pipeline/types.js";
 
 type ParameterValues = Record<string, unknown>;
 type SchemasOf<C> = C extends { readonly schema: infer S } ? S : object;
@@ -78,7 +66,7 @@ export interface ApiVariables<P extends PrincipalFields = Principal> {
  */
 export type RouteVariables<P extends PrincipalFields, C extends RouteContract> = {
   requestId: string;
-  principal: C extends { readonly auth: true | object } ? P : P | undefined;
+  principal: PrincipalOf<P, C>;
 };
 
 /**
@@ -98,7 +86,7 @@ export type RouteMiddleware<P extends PrincipalFields, C extends RouteContract> 
  * @example
  * const options: HonoApiOptions<User> = { auth: { lookup: findSession }, openapi: spec, bodyLimit: 65_536 };
  */
-export interface HonoApiOptions<P extends PrincipalFields = Principal> extends ContractOptions<P> {}
+export interface HonoApiOptions<P extends PrincipalFields = Principal> extends PipelineOptions<P> {}
 
 /**
  * What `apiErrorCodes(app)` returns.
@@ -107,7 +95,7 @@ export interface HonoApiOptions<P extends PrincipalFields = Principal> extends C
  */
 export interface HonoApi<P extends PrincipalFields = Principal> {
   /** The framework-free pipeline behind the app (route table, auth, bodies, error answers). */
-  readonly contract: Contract<P>;
+  readonly pipeline: Pipeline<P>;
   /**
    * The contract of one route, as a middleware placed before its handler: bearer auth (6/7/8/9),
    * then the JSON body (415/413/3/4), then schema validation (3/5/4).

@@ -1,0 +1,240 @@
+/**
+ * The contract on Express. One call after `express()` takes over the app's dispatch: 405 / OPTIONS /
+ * 501 are answered from the route table before any middleware runs; a path nobody serves (no route,
+ * no static file, no mounted app) ends in 404 / 10; and every error (thrown, rejected, `next(err)`,
+ * body-parser's) ends in the contract's JSON answer instead of Express's HTML page.
+ * @example
+ * import express from "express";
+ * import { apiErrorCodes } from "api-error-codes/express";
+ * const app = express();
+ * const api = apiErrorCodes(app, { auth: { lookup: findSession } });
+ * app.post("/orders", api.route({ auth: true, schema: { body: Order } }), (req, res) => {
+ *   const { body, principal } = api.context(req);
+ *   res.status(201).json(createOrder(body, principal));
+ * });
+ * app.listen(3000);
+ */
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Express, NextFunction, Request, RequestHandler, Response } from "express";
+import type { Principal, PrincipalFields } from "../../auth.js";
+import { NodePort, writeAnswer } from "../../node/port.js";
+import { type ProtectOptions, protectServer } from "../../node/protect.js";
+import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
+import type { ErrorContext, Pass } from "../../pipeline/port.js";
+import type { RouteContract } from "../../pipeline/route.js";
+import type { ValidatedRequest } from "../../pipeline/types.js";
+import { RouteScan } from "./routes.js";
+
+export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
+export type { RouteContract } from "../../pipeline/route.js";
+export { notRealized } from "../../routes.js";
+
+export interface ExpressApiOptions<P extends PrincipalFields = Principal> extends PipelineOptions<P> {
+  /**
+   * `app.listen()` returns a server made to answer malformed HTTP with the contract
+   * ({@link protectServer}, with these timeouts). `false` leaves the server as Express makes it.
+   */
+  protect?: ProtectOptions | false;
+}
+
+/** What a handler of an `api.route()` route reaches through `api.context(req)`. */
+export type ExpressContext<
+  P extends PrincipalFields = Principal,
+  C extends RouteContract = RouteContract,
+> = ValidatedRequest<P, C>;
+
+/** A route handler that receives its validated, typed context first. */
+export type ContextHandler<P extends PrincipalFields, C extends RouteContract> = (
+  context: ExpressContext<P, C>,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+) => unknown;
+
+const REQUEST_ID = Symbol("api-error-codes.request-id");
+const CONTEXT = Symbol("api-error-codes.context");
+const ADAPTED = Symbol("api-error-codes.adapted");
+
+type Req = IncomingMessage & {
+  [REQUEST_ID]?: string;
+  [CONTEXT]?: Pass<PrincipalFields>;
+  originalUrl?: string;
+  params?: Record<string, unknown>;
+  body?: unknown;
+};
+
+/** What this adapter uses of an Express app (`app.handle` is how Express dispatches every request). */
+interface AppInternals {
+  router: unknown;
+  handle(req: IncomingMessage, res: ServerResponse, callback?: (error?: unknown) => void): void;
+  listen(...args: unknown[]): Server;
+  [ADAPTED]?: true;
+}
+
+/**
+ * A request whose body another parser (express.json/raw/text) already consumed: its result goes
+ * through the same hardened parser. Bytes and text fully; a parsed value re-serialized, which still
+ * catches depth, forbidden keys, NUL characters and size, but no longer duplicate keys, invalid
+ * UTF-8 or huge numbers.
+ */
+class ExpressPort extends NodePort {
+  override readBody(limit: number): Promise<Uint8Array> {
+    const req = this.req as Req;
+    if (!req.readableEnded) return super.readBody(limit);
+    const parsed = req.body;
+    if (parsed === undefined) return Promise.resolve(new Uint8Array(0));
+    if (parsed instanceof Uint8Array) return Promise.resolve(parsed);
+    return Promise.resolve(Buffer.from(typeof parsed === "string" ? parsed : JSON.stringify(parsed)));
+  }
+}
+
+/** The adapter for one Express app; made by {@link apiErrorCodes}. */
+export class ExpressApi<P extends PrincipalFields = Principal> {
+  readonly pipeline: Pipeline<P>;
+  private readonly scan: RouteScan;
+
+  constructor(app: Express, options: ExpressApiOptions<P> = {}) {
+    const internals = app as unknown as AppInternals;
+    if (internals[ADAPTED] === true)
+      throw new TypeError("api-error-codes/express: this app is already adapted");
+    internals[ADAPTED] = true;
+    const { protect = {}, ...pipelineOptions } = options;
+    this.pipeline = new Pipeline(pipelineOptions);
+    this.scan = new RouteScan(this.pipeline.table, internals.router);
+    this.takeOver(internals, protect);
+  }
+
+  /**
+   * The middleware that declares a route's contract; put it first among the route's handlers. It
+   * authenticates (6/7/8/9) before it reads the body (415/413 before a byte, then the hardened
+   * parse), validates params, query, headers and body (3/5/4), and leaves the result for
+   * {@link ExpressApi.context}. Given a handler, it returns both, the handler receiving the typed context.
+   * @example
+   * app.get("/orders/:id", api.route({ schema: { params: IdParams } }), (req, res) => {
+   *   res.json(findOrder(api.context(req).params.id));
+   * });
+   * app.post("/orders", ...api.route({ schema: { body: Order } }, ({ body }, req, res) => res.json(body)));
+   */
+  route(contract?: RouteContract): RequestHandler;
+  route<const C extends RouteContract>(
+    contract: C,
+    handler: ContextHandler<P, C>,
+  ): [RequestHandler, RequestHandler];
+  route<const C extends RouteContract>(
+    contract: C = {} as C,
+    handler?: ContextHandler<P, C>,
+  ): RequestHandler | [RequestHandler, RequestHandler] {
+    const prepared = this.pipeline.prepare(contract, "api-error-codes/express: api.route()");
+    const middleware: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+      const raw = req as IncomingMessage as Req;
+      const port = new ExpressPort(raw, raw.originalUrl);
+      const id = raw[REQUEST_ID] ?? "";
+      const outcome = this.pipeline.check(prepared, port, id, raw.params);
+      const proceed = (done: Awaited<typeof outcome>): void => {
+        if (done.kind === "answer") {
+          writeAnswer(raw, res, done);
+          return;
+        }
+        raw[CONTEXT] = done;
+        next();
+      };
+      if (outcome instanceof Promise) return outcome.then(proceed);
+      proceed(outcome);
+    };
+    if (handler === undefined) return middleware;
+    return [
+      middleware,
+      (req, res, next) => handler(this.context(req) as ExpressContext<P, C>, req, res, next),
+    ];
+  }
+
+  /**
+   * The principal and the validated, converted request parts of an `api.route()` route.
+   * @example
+   * const { principal, body } = api.context(req);
+   */
+  context<C extends RouteContract = RouteContract>(req: IncomingMessage): ExpressContext<P, C> {
+    const context = (req as Req)[CONTEXT];
+    if (context === undefined) {
+      throw new TypeError("api.context(req) is only available after the route's api.route() middleware");
+    }
+    return context as unknown as ExpressContext<P, C>;
+  }
+
+  /**
+   * Adds the routes registered so far to the route table now. Otherwise this happens on
+   * `app.listen()` and, for routes added later, on the next request.
+   * @example
+   * api.sync(); // at startup, when serving with http.createServer(app)
+   */
+  sync(): void {
+    this.scan.sync();
+  }
+
+  /**
+   * Replaces the app's dispatch rather than adding a first middleware: the route table then decides
+   * before anything the app registered, whatever the order of `app.use` calls, and Express's final
+   * handler (finalhandler's HTML pages) is never reached, because every dispatch gets our callback.
+   */
+  private takeOver(app: AppInternals, protect: ProtectOptions | false): void {
+    const dispatch = app.handle;
+    const { pipeline, scan } = this;
+    app.handle = function handle(this: AppInternals, req: Req, res: ServerResponse): void {
+      // Routed by the path below the app's mount point (req.url), logged with the whole one.
+      const port = new NodePort(req);
+      const target = req.originalUrl ?? port.target;
+      let context: ErrorContext = { requestId: req[REQUEST_ID] ?? "", method: port.method, target };
+      try {
+        if (scan.stale()) scan.sync();
+        const entered = pipeline.enter(port, req[REQUEST_ID]);
+        if (entered.kind === "answer") {
+          writeAnswer(req, res, entered);
+          return;
+        }
+        if (entered.kind === "unrouted" && scan.variant(port.method, port.target)) {
+          // Express would serve `/ITEMS` or `/items/` as `/items`; the contract's routes are exact.
+          writeAnswer(
+            req,
+            res,
+            pipeline.notFound({ requestId: entered.requestId, method: port.method, target }),
+          );
+          return;
+        }
+        const id = entered.requestId;
+        req[REQUEST_ID] = id;
+        context = { requestId: id, method: port.method, target };
+        res.setHeader("X-Request-Id", id);
+        // A path the table does not know may still be served by middleware (static files, a mounted
+        // app) or by a route the table cannot express: the app gets its chance, 404 when nobody answers.
+        dispatch.call(this, req, res, (error?: unknown) => {
+          // Falsy is how the router says "no error" (`next()`, `next("router")`), as finalhandler reads it.
+          if (error) writeAnswer(req, res, pipeline.fail(error, context));
+          else if (entered.kind === "preflight") writeAnswer(req, res, entered.answer);
+          else writeAnswer(req, res, pipeline.notFound(context));
+        });
+      } catch (thrown) {
+        writeAnswer(req, res, pipeline.fail(thrown, context));
+      }
+    };
+    const listen = app.listen;
+    app.listen = function listenProtected(this: AppInternals, ...args: unknown[]): Server {
+      scan.sync();
+      const server = listen.apply(this, args);
+      return protect === false ? server : protectServer(server, protect);
+    };
+  }
+}
+
+/**
+ * Makes an Express app keep the contract; call it right after `express()`, before the routes.
+ * @example
+ * const app = express();
+ * const api = apiErrorCodes(app, { auth: { lookup: findSession }, openapi: spec });
+ * app.get("/me", api.route({ auth: true }), (req, res) => res.json(api.context(req).principal));
+ */
+export function apiErrorCodes<P extends PrincipalFields = Principal>(
+  app: Express,
+  options: ExpressApiOptions<P> = {},
+): ExpressApi<P> {
+  return new ExpressApi(app, options);
+}

@@ -1,0 +1,370 @@
+/**
+ * The contract on Hono 4, on any runtime: only web `Request`/`Response` are used. One call right
+ * after `new Hono()` installs a first middleware that decides 405 / OPTIONS / 501 from the app's own
+ * routes before anything else runs, plus `onError` and `notFound`, so that every error (thrown,
+ * `HTTPException`, another middleware's, an error response some middleware returned) ends in the
+ * contract's JSON answer with `X-Request-Id`. `api.route()` adds a route's auth, body and schemas;
+ * its handler reads them typed through `c.req.valid(...)` and `c.get("principal")`.
+ * @example
+ * import { Hono } from "hono";
+ * import { apiErrorCodes } from "api-error-codes/hono";
+ * const app = new Hono();
+ * const api = apiErrorCodes(app, { auth: { lookup: findSession } });
+ * app.post("/orders", api.route({ auth: true, schema: { body: Order } }), (c) =>
+ *   c.json(createOrder(c.req.valid("json"), c.get("principal")), 201),
+ * );
+ * export default app;
+ */
+import type {
+  Context,
+  Env,
+  ErrorHandler,
+  Hono,
+  MiddlewareHandler,
+  Next,
+  NotFoundHandler,
+  Schema,
+} from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { RouterRoute } from "hono/types";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { getPathNoStrict } from "hono/utils/url";
+import { ApiError } from "../../api-error.js";
+import { type HeaderValue, headerOccurrences, type Principal, type PrincipalFields } from "../../auth.js";
+import { Pipeline } from "../../pipeline/pipeline.js";
+import type { ErrorContext, RequestPort } from "../../pipeline/port.js";
+import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
+import { JSON_CONTENT_TYPE, requestId } from "../../response.js";
+import { readLimited } from "../../web/body.js";
+import { targetOf, toResponse, WebPort } from "../../web/port.js";
+import { type NodeBindings, stampRequestId } from "./node.js";
+import type { HonoApi, HonoApiOptions, RouteMiddleware } from "./types.js";
+
+export type { RouteContract } from "../../pipeline/route.js";
+export { notRealized } from "../../routes.js";
+export type {
+  ApiVariables,
+  HonoApi,
+  HonoApiOptions,
+  RouteInputParts,
+  RouteMiddleware,
+  RouteVariables,
+  SchemaOutput,
+  ValidatedParts,
+} from "./types.js";
+
+/** What the first middleware decided, for the route middleware, `onError` and `notFound`. */
+interface RequestState extends ErrorContext {
+  /** An OPTIONS answer the app's CORS middleware may give instead. */
+  readonly options: Response | undefined;
+}
+
+const STATE = "apiErrorCodes";
+/** Headers of a replaced response that describe its body, not the request's outcome. */
+const ENTITY_HEADERS = new Set([
+  "content-length",
+  "content-encoding",
+  "transfer-encoding",
+  "content-range",
+  "etag",
+]);
+/** The contract's own answers, which the first middleware need not inspect on their way out. */
+const ANSWERS = new WeakSet<Response>();
+/** Every `api.route()` middleware, to refuse one registered with `app.use()`, where it would run for every path. */
+const ROUTE_MIDDLEWARE = new WeakSet<object>();
+
+function answerResponse(answer: Parameters<typeof toResponse>[0]): Response {
+  const response = toResponse(answer);
+  ANSWERS.add(response);
+  return response;
+}
+
+/**
+ * An error answer that replaces a response already made (by a handler, another middleware, or
+ * Hono's own code): headers such a response got from CORS or other middleware survive, its entity
+ * headers do not, and the contract's own headers win.
+ */
+function settle(c: Context, response: Response): Response {
+  if (!c.finalized) return response;
+  for (const [name, value] of c.res.headers) {
+    if (name === "set-cookie") response.headers.append(name, value);
+    else if (!ENTITY_HEADERS.has(name) && !response.headers.has(name)) response.headers.set(name, value);
+  }
+  // Without this Hono would copy the replaced response's headers over the answer's own.
+  c.res = undefined;
+  return response;
+}
+
+/**
+ * The port of one request. Under @hono/node-server, headers are read from node's request: the web
+ * `Headers` of a request are only built when asked for, and building them on every request would
+ * cost more than the rest of the adapter's work; a doubled credential header is seen in `rawHeaders`.
+ */
+class HonoPort extends WebPort {
+  private readonly node: NodeBindings["incoming"];
+
+  constructor(
+    private readonly c: Context,
+    logger: RequestPort["logger"],
+  ) {
+    const incoming = (c.env as NodeBindings | undefined)?.incoming;
+    // A server frames what it hands over: a request without Content-Length or Transfer-Encoding has no body.
+    super(c.req.raw, { framed: incoming !== undefined, ...(logger === undefined ? {} : { logger }) });
+    this.node = typeof incoming?.headers === "object" ? incoming : undefined;
+  }
+
+  override header(name: string): string | undefined {
+    if (this.node === undefined) return super.header(name);
+    const value = this.node.headers[name];
+    return typeof value === "string" || value === undefined ? value : value.join(", ");
+  }
+
+  override credentials(name: string): HeaderValue {
+    return this.node === undefined ? super.header(name) : headerOccurrences(this.node.rawHeaders, name);
+  }
+
+  /** Read through Hono (which keeps the bytes for `c.req.json()`), or bounded while streaming. */
+  override async readBody(limit: number): Promise<Uint8Array> {
+    if (this.header("content-length") !== undefined) return new Uint8Array(await this.c.req.arrayBuffer());
+    const bytes = await readLimited(this.request.body, limit);
+    // The stream is consumed: the handler's c.req.json() reads this copy instead.
+    this.c.req.raw = new Request(this.request.url, {
+      method: this.method,
+      headers: this.request.headers,
+      body: bytes as Uint8Array<ArrayBuffer>,
+    });
+    return bytes;
+  }
+}
+
+class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
+  readonly pipeline: Pipeline<P>;
+  private readonly routes: readonly RouterRoute[];
+  /** Routes the table cannot express (wildcards, regexes, optional parameters, `app.all`): Hono decides. */
+  private readonly foreign = new Set<RouterRoute>();
+  private synced = 0;
+  /** Whether the first middleware is the app's first route entry (see {@link HonoAdapter.wrapFetch}). */
+  private readonly onTop: boolean;
+  /** Whether only our first middleware is registered for every path: nothing else can serve an unknown one. */
+  private alone = true;
+
+  constructor(routes: readonly RouterRoute[], options: HonoApiOptions<P>) {
+    this.routes = routes;
+    this.onTop = routes.length === 0;
+    this.pipeline = new Pipeline(options);
+  }
+
+  route<const C extends RouteContract>(spec: C): RouteMiddleware<P, C> {
+    const prepared = this.pipeline.prepare(spec, "api-error-codes/hono: api.route()");
+    const middleware = (c: Context, next: Next) => this.run(c, next, prepared);
+    ROUTE_MIDDLEWARE.add(middleware);
+    return middleware as unknown as RouteMiddleware<P, C>;
+  }
+
+  sync(): void {
+    const routes = this.routes;
+    for (; this.synced < routes.length; this.synced++) {
+      const entry = routes[this.synced] as RouterRoute;
+      if (entry.handler === (this.first as unknown)) continue;
+      if (entry.method === "ALL") {
+        if (ROUTE_MIDDLEWARE.has(entry.handler)) {
+          throw new TypeError(
+            `api-error-codes/hono: api.route() on app.use/app.all("${entry.path}"): put it on a method route`,
+          );
+        }
+        this.alone = false;
+        // app.use("*") and app.use("/x/*") are middleware; app.all("/x") is most likely a handler.
+        if (!entry.path.includes("*")) this.foreign.add(entry);
+        continue;
+      }
+      try {
+        this.pipeline.table.markRealized(entry.method, entry.path);
+      } catch {
+        this.foreign.add(entry);
+        this.alone = false;
+      }
+    }
+  }
+
+  respond(c: Context, thrown: unknown): Response {
+    return answerResponse(this.pipeline.fail(thrown, this.stateOf(c)));
+  }
+
+  readonly requestError = (error: unknown): Response => {
+    const malformed = error instanceof Error && error.name === "RequestError";
+    const thrown = malformed
+      ? ApiError.invalidStructure(
+          [{ in: "header", pointer: "", rule: "parse", message: "Malformed HTTP request" }],
+          {
+            cause: error,
+            headers: { Connection: "close" },
+          },
+        )
+      : error;
+    return answerResponse(
+      this.pipeline.fail(thrown, { requestId: requestId(undefined), method: "", target: "" }),
+    );
+  };
+
+  private stateOf(c: Context): RequestState {
+    const state = c.get(STATE) as RequestState | undefined;
+    if (state !== undefined) return state;
+    // The request failed before its route was resolved (in sync(), or in middleware added earlier).
+    const raw = c.req.raw;
+    const id = (c.get("requestId") as string | undefined) ?? requestId(raw.headers.get("x-request-id"));
+    return { requestId: id, method: raw.method, target: targetOf(raw.url), options: undefined };
+  }
+
+  /**
+   * `app.fetch`, answering what the route table refuses (404, 405 + Allow, 501, 400) before Hono
+   * builds a context or runs a middleware: at once, with no promise, which lets @hono/node-server
+   * write the answer straight away. Only while nothing but the first middleware could answer those
+   * paths; HEAD and OPTIONS go the ordinary way.
+   */
+  wrapFetch(fetch: FetchLike): FetchLike {
+    return (request: Request, ...rest: unknown[]): Response | Promise<Response> => {
+      const method = request.method;
+      if (!this.onTop || method === "HEAD" || method === "OPTIONS") return fetch(request, ...rest);
+      try {
+        if (this.synced !== this.routes.length) this.sync();
+        if (this.foreign.size !== 0) return fetch(request, ...rest);
+        const port = new WebPort(request);
+        const incoming = (rest[0] as NodeBindings | undefined)?.incoming;
+        const header = typeof incoming?.headers === "object" ? incoming.headers["x-request-id"] : undefined;
+        const entered = this.pipeline.enter(port, incoming === undefined ? undefined : requestId(header));
+        if (entered.kind === "answer") return answerResponse(entered);
+        if (entered.kind === "unrouted" && this.alone) {
+          return answerResponse(
+            this.pipeline.notFound({ requestId: entered.requestId, method, target: port.target }),
+          );
+        }
+      } catch {
+        // The first middleware meets the same problem and answers it.
+      }
+      return fetch(request, ...rest);
+    };
+  }
+
+  // The first middleware: route decisions, request id, and the guard on what comes back.
+  // Not an async function: a refusal is answered without a promise, and a request that goes on costs
+  // one `then` rather than an async frame.
+  readonly first = (c: Context, next: Next): Response | undefined | Promise<Response | undefined> => {
+    const port = new HonoPort(c, undefined);
+    const id = requestId(port.header("x-request-id"));
+    c.set("requestId", id);
+    // On node the header is added to what goes to node's writeHead (unless the app's response has its
+    // own X-Request-Id); elsewhere onto the web response, once it exists.
+    const outgoing = (c.env as NodeBindings | undefined)?.outgoing;
+    const direct = typeof outgoing?.writeHead === "function";
+    try {
+      if (this.synced !== this.routes.length) this.sync();
+      const entered = this.pipeline.enter(port, id);
+      if (entered.kind === "answer") return answerResponse(entered);
+      const options = entered.kind === "preflight" ? answerResponse(entered.answer) : undefined;
+      c.set(STATE, {
+        requestId: id,
+        method: port.method,
+        target: port.target,
+        options,
+      } satisfies RequestState);
+      if (direct) stampRequestId(outgoing as NonNullable<NodeBindings["outgoing"]>, id);
+      else c.header("X-Request-Id", id);
+      return next().then(
+        () => this.after(c, id, direct),
+        (thrown: unknown) => this.thrown(c, thrown),
+      );
+    } catch (thrown) {
+      return this.thrown(c, thrown);
+    }
+  };
+
+  /** Hono hands only Error instances to onError; anything else thrown arrives here. */
+  private thrown(c: Context, thrown: unknown): undefined {
+    c.res = settle(c, this.respond(c, thrown));
+    return undefined;
+  }
+
+  /** The guard on what comes back from the app. */
+  private after(c: Context, id: string, direct: boolean): undefined {
+    const res = c.res;
+    if (res.status >= 400 && !ANSWERS.has(res) && res.headers.get("content-type") !== JSON_CONTENT_TYPE) {
+      // An error response made outside the contract: a sub-app's own onError page (Hono keeps the
+      // error it handled in c.error), or one some middleware or handler returned as text or HTML
+      // (hono/body-limit's custom onError, c.text("...", 404)), answered for its status instead.
+      const thrown = c.error ?? new HTTPException(res.status as ContentfulStatusCode, { res });
+      c.res = settle(c, this.respond(c, thrown));
+    } else if (!direct && !res.headers.has("x-request-id")) {
+      try {
+        res.headers.set("X-Request-Id", id);
+      } catch {
+        c.header("X-Request-Id", id); // immutable headers (a proxied fetch response): copied
+      }
+    }
+    return undefined;
+  }
+
+  /** The route middleware: auth, then the body, then validation, then the handler. */
+  private async run(c: Context, next: Next, prepared: PreparedRoute): Promise<Response | undefined> {
+    const state = c.get(STATE) as RequestState | undefined;
+    if (state === undefined) {
+      throw new Error("api-error-codes: call apiErrorCodes(app) right after new Hono(), before any route");
+    }
+    const outcome = await this.pipeline.check(
+      prepared,
+      new HonoPort(c, undefined),
+      state.requestId,
+      c.req.param(),
+    );
+    if (outcome.kind === "answer") return settle(c, answerResponse(outcome));
+    if (prepared.auth) c.set("principal", outcome.principal);
+    const schema = prepared.contract.schema;
+    if (schema?.body !== undefined) c.req.addValidatedData("json", outcome.body as object);
+    if (schema?.query !== undefined) c.req.addValidatedData("query", outcome.query);
+    if (schema?.params !== undefined) c.req.addValidatedData("param", outcome.params);
+    if (schema?.headers !== undefined) c.req.addValidatedData("header", outcome.headers);
+    await next();
+  }
+
+  readonly onError: ErrorHandler = (error, c) => settle(c, this.respond(c, error));
+
+  readonly notFound: NotFoundHandler = (c) => {
+    const state = this.stateOf(c);
+    if (state.options !== undefined) return state.options;
+    return answerResponse(this.pipeline.notFound(state));
+  };
+}
+
+/** `app.fetch`, as far as the adapter wraps it. */
+type FetchLike = (request: Request, ...rest: unknown[]) => Response | Promise<Response>;
+
+/**
+ * Makes a Hono app keep the contract. Call it right after `new Hono()`, before any route and before
+ * other middleware (middleware registered earlier runs before the route decisions; put CORS there
+ * if 405 answers must carry its headers).
+ * @example
+ * const app = new Hono();
+ * const api = apiErrorCodes(app, { auth: { lookup: (token) => sessions.get(token) }, openapi: spec });
+ * app.get("/orders/:id", api.route({ auth: true, schema: { params: IdParams } }), (c) => {
+ *   const { id } = c.req.valid("param");
+ *   return c.json(findOrder(id, c.get("principal")));
+ * });
+ */
+export function apiErrorCodes<
+  E extends Env,
+  S extends Schema,
+  B extends string,
+  P extends PrincipalFields = Principal,
+>(app: Hono<E, S, B>, options: HonoApiOptions<P> = {}): HonoApi<P> {
+  // A non-strict app treats /orders/ as /orders: the table has to agree.
+  const ignoreTrailingSlash =
+    options.ignoreTrailingSlash ?? (app.getPath === getPathNoStrict ? true : undefined);
+  const adapter = new HonoAdapter<P>(
+    app.routes,
+    ignoreTrailingSlash === undefined ? options : { ...options, ignoreTrailingSlash },
+  );
+  app.use(adapter.first as MiddlewareHandler);
+  app.fetch = adapter.wrapFetch(app.fetch as FetchLike) as typeof app.fetch;
+  app.onError(adapter.onError);
+  app.notFound(adapter.notFound);
+  return adapter;
+}

@@ -1,0 +1,32 @@
+/**
+ * `api-error-codes/adapter`: the seam for writing an adapter of your own. Build a {@link RequestPort}
+ * from your framework's request, ask the {@link Pipeline}, and write the outcome; on node's HTTP
+ * server, {@link NodePort} and {@link writeAnswer} do both halves.
+ * @example
+ * import { createServer } from "node:http";
+ * import { NodePort, Pipeline, writeAnswer } from "api-error-codes/adapter";
+ *
+ * const pipeline = new Pipeline();
+ * pipeline.route("GET", "/items/:id", { schema: { params: IdParams } });
+ * createServer(async (req, res) => {
+ *   const outcome = await pipeline.handle(new NodePort(req));
+ *   if (outcome.kind === "pass") res.end(JSON.stringify({ id: outcome.params.id }));
+ *   else writeAnswer(req, res, outcome.kind === "answer" ? outcome : outcome.answer);
+ * }).listen(3000);
+ */
+export { NodePort, readNodeBody, type WritableAnswer, writeAnswer } from "../node/port.js";
+export { clientErrorResponse, type ProtectOptions, protectServer } from "../node/protect.js";
+export { toResponse, WebPort } from "../web/port.js";
+export { Pipeline, type PipelineOptions } from "./pipeline.js";
+export type {
+  Answer,
+  ErrorContext,
+  ErrorLogger,
+  Outcome,
+  Pass,
+  Preflight,
+  RequestPort,
+  Routed,
+} from "./port.js";
+export type { PreparedRoute, RouteContract } from "./route.js";
+export type { FromJsonSchema, PrincipalOf, SchemaOutput, ValidatedRequest } from "./types.js";

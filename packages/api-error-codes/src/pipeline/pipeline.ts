@@ -1,0 +1,445 @@
+/**
+ * The request pipeline, framework-free: route (404/405/OPTIONS/501) -> authentication (6/7/8) ->
+ * roles/scopes (9) -> body (415/413/3/4) -> validation (3/5/4), each refusal answered and logged
+ * once. Refusals are values, not exceptions, and a promise appears only where a token lookup or a
+ * body read really is asynchronous. Adapters translate their framework's request into a
+ * {@link RequestPort} and write the {@link Outcome}.
+ */
+import type { Ajv } from "ajv";
+import { isApiError } from "../api-error.js";
+import {
+  type AuthenticateOptions,
+  checkPrincipal,
+  extractToken,
+  missingRole,
+  missingScopes,
+  type Principal,
+  type PrincipalFields,
+  type TokenLookup,
+} from "../auth.js";
+import {
+  checkContentLength,
+  checkContentType,
+  DEFAULT_BODY_LIMIT,
+  type JsonBodyOptions,
+  parseJsonBody,
+  requestHasBody,
+} from "../body.js";
+import { classify } from "../classify.js";
+import { getCode } from "../codes.js";
+import { parseQuery } from "../query.js";
+import { type ErrorResponseOptions, errorResponse, JSON_CONTENT_TYPE, requestId } from "../response.js";
+import {
+  createRouteTable,
+  type OpenApiDocumentLike,
+  pathOf,
+  type RouteResolution,
+  type RouteTable,
+  toOpenApiTemplate,
+} from "../routes.js";
+import { compileRouteSchemas, createAjv, type RequestParts } from "../schema.js";
+import { serializeBody } from "../wire.js";
+import { logAnswer, stderrLogger } from "./log.js";
+import {
+  type Answer,
+  type ErrorContext,
+  type ErrorLogger,
+  isThenable,
+  type Outcome,
+  type Pass,
+  type Preflight,
+  type RequestPort,
+  type Routed,
+  type Unrouted,
+} from "./port.js";
+import type { PreparedRoute, RouteContract } from "./route.js";
+
+export interface PipelineOptions<P extends PrincipalFields = Principal> {
+  /** Token authentication for routes that ask for it. */
+  auth?: AuthenticateOptions & { lookup: TokenLookup<P> };
+  /** The application's OpenAPI document: documented operations without a handler answer 501. */
+  openapi?: OpenApiDocumentLike;
+  /** Prefix of every path of `openapi` (e.g. "/v1" when the server URL has it). */
+  openapiBasePath?: string;
+  /** Largest JSON body in bytes (413 beyond). Default 1 MiB. */
+  bodyLimit?: number;
+  /** Further JSON body limits (depth 64 by default). */
+  json?: Omit<JsonBodyOptions, "limit">;
+  /** Development mode: 5xx bodies carry the cause. Never in production. */
+  dev?: boolean;
+  /** `realm` of `WWW-Authenticate`. */
+  realm?: string;
+  /** Where error entries go; `false` for none. Default: JSON lines on stderr. */
+  logger?: ErrorLogger | false;
+  /** An ajv instance of your own for JSON Schema validation. */
+  ajv?: Ajv;
+  /** Treat `/orders/` as `/orders`. */
+  ignoreTrailingSlash?: boolean;
+}
+
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+const NOSNIFF = "nosniff";
+
+/** One key for `/orders/:id`, `/orders/{id}` and `/orders/{orderId}`: they are the same route. */
+const routeKey = (method: string, template: string): string =>
+  `${method} ${toOpenApiTemplate(template).replace(/\{[^}]*\}/g, "{}")}`;
+
+/** An error answer as a value; its body and headers were computed by {@link errorResponse}. */
+const answerOf = (status: number, headers: Record<string, string>, body: string): Answer => ({
+  kind: "answer",
+  status,
+  headers,
+  body,
+});
+
+/**
+ * One instance per application: the route table, compiled validators, authentication and the
+ * error answers.
+ * @example
+ * const pipeline = new Pipeline({ auth: { lookup: findSession } });
+ * pipeline.route("POST", "/orders", { auth: true, schema: { body: OrderSchema } });
+ * const outcome = await pipeline.handle(port);
+ */
+export class Pipeline<P extends PrincipalFields = Principal> {
+  readonly table: RouteTable;
+  readonly bodyLimit: number;
+  /** The header that carries credentials, lower case: `authorization` unless configured. */
+  readonly credentialHeader: string;
+  readonly logger: ErrorLogger | false;
+  private readonly options: PipelineOptions<P>;
+  private ajvInstance: Ajv | undefined;
+  private readonly routes = new Map<string, PreparedRoute>();
+  /** Registered routes by the table's canonical template (`null`: known to the table only). */
+  private readonly byTemplate = new Map<string, PreparedRoute | null>();
+  private readonly responseOptions: ErrorResponseOptions;
+  private readonly jsonOptions: JsonBodyOptions;
+  private readonly notAllowedBodies = new Map<string, string>();
+
+  constructor(options: PipelineOptions<P> = {}) {
+    this.options = options;
+    this.bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+    this.jsonOptions = { ...options.json, limit: this.bodyLimit };
+    this.credentialHeader = (options.auth?.header ?? "authorization").toLowerCase();
+    this.logger = options.logger ?? stderrLogger;
+    this.ajvInstance = options.ajv;
+    this.responseOptions = { dev: options.dev ?? false };
+    if (options.realm !== undefined) this.responseOptions.realm = options.realm;
+    this.table = createRouteTable(
+      options.ignoreTrailingSlash === undefined ? {} : { ignoreTrailingSlash: options.ignoreTrailingSlash },
+    );
+    if (options.openapi !== undefined) {
+      const base = options.openapiBasePath;
+      this.table.fromOpenApi(options.openapi, base === undefined ? {} : { basePath: base });
+    }
+  }
+
+  /** The ajv instance schemas are compiled with (created on first use: routes without schemas load none). */
+  get ajv(): Ajv {
+    this.ajvInstance ??= createAjv();
+    return this.ajvInstance;
+  }
+
+  /**
+   * Compiles a route's contract once. For adapters whose framework routes requests itself; `where`
+   * names the route in errors.
+   * @example
+   * const prepared = pipeline.prepare({ auth: true, schema: { body: Order } }, "POST /orders");
+   */
+  prepare(contract: RouteContract = {}, where = "this route"): PreparedRoute {
+    const auth = contract.auth !== undefined && contract.auth !== false;
+    if (auth && this.options.auth === undefined) {
+      throw new TypeError(`${where} requires auth, but no auth.lookup was configured`);
+    }
+    const check =
+      contract.schema === undefined ? undefined : compileRouteSchemas(contract.schema, { ajv: this.ajv });
+    return { contract, auth, check };
+  }
+
+  /**
+   * Registers a route that has a handler, for {@link Pipeline.handle}: the route table learns it,
+   * its contract is compiled.
+   * @example
+   * pipeline.route("GET", "/orders/:id", { schema: { params: IdParams } });
+   */
+  route(method: string, template: string, contract: RouteContract = {}): PreparedRoute {
+    const name = method.toUpperCase();
+    const key = routeKey(name, template);
+    if (this.routes.has(key)) throw new TypeError(`${name} ${template} is registered twice`);
+    const prepared = this.prepare(contract, `${name} ${template}`);
+    this.table.markRealized(name, template);
+    this.routes.set(key, prepared);
+    this.byTemplate.clear();
+    return prepared;
+  }
+
+  /** The registered route of a match; `undefined` for a route known to the table only. */
+  private matched(method: string, template: string): PreparedRoute | undefined {
+    // The table's templates are canonical and few: the normalized key is computed once for each.
+    const direct = `${method} ${template}`;
+    let route = this.byTemplate.get(direct);
+    if (route === undefined) {
+      route = this.routes.get(routeKey(method, template)) ?? null;
+      this.byTemplate.set(direct, route);
+    }
+    return route ?? undefined;
+  }
+
+  /**
+   * Step 1: 405 + Allow, 501, 400 (bad percent-encoding), OPTIONS 204 + Allow (or a CORS preflight
+   * for the app), a path no route has (for {@link Pipeline.notFound} unless the app serves it), or
+   * the route the request goes to. `id` is the request id when the
+   * framework already chose one.
+   * @example
+   * const entered = pipeline.enter(port);
+   * if (entered.kind === "answer") return write(entered);
+   */
+  enter(port: RequestPort, id?: string): Answer | Preflight | Routed | Unrouted {
+    const requestId_ = id ?? requestId(port.header("x-request-id"));
+    const resolution = this.table.resolve(port.method, port.target);
+    if (resolution.kind === "match") {
+      return {
+        kind: "routed",
+        requestId: requestId_,
+        route: this.matched(resolution.method, resolution.template),
+        template: resolution.template,
+        params: resolution.params,
+      };
+    }
+    if (resolution.kind === "options") {
+      const answer = answerOf(204, { ...resolution.headers, "X-Request-Id": requestId_ }, "");
+      if (port.header("access-control-request-method") === undefined) return answer;
+      return { kind: "preflight", requestId: requestId_, answer };
+    }
+    if (resolution.kind === "not_found") return { kind: "unrouted", requestId: requestId_ };
+    return this.refuse(resolution, {
+      requestId: requestId_,
+      method: port.method,
+      target: port.target,
+      logger: port.logger,
+    });
+  }
+
+  /**
+   * Steps 2 to 5 for a routed request: the token (6/7/8) and its roles and scopes (9), then the
+   * body (415/413 before a byte is read, then the hardened parse: 3/4), then the schemas (3/5/4).
+   * `params` are the path parameters as the router decoded them.
+   * @example
+   * const outcome = pipeline.check(route, port, requestId, req.params);
+   */
+  check(
+    route: PreparedRoute | undefined,
+    port: RequestPort,
+    requestId: string,
+    params: Readonly<Record<string, unknown>> = NO_PARAMS,
+  ): Answer | Pass<P> | Promise<Answer | Pass<P>> {
+    const context: ErrorContext = {
+      requestId,
+      method: port.method,
+      target: port.target,
+      logger: port.logger,
+    };
+    if (route === undefined || !route.auth) return this.receive(route, port, context, params, undefined);
+    const auth = this.options.auth as NonNullable<PipelineOptions<P>["auth"]>;
+    const token = extractToken({ [this.credentialHeader]: port.credentials(this.credentialHeader) }, auth);
+    if (typeof token !== "string") return this.fail(token, context);
+    let found: ReturnType<TokenLookup<P>>;
+    try {
+      found = auth.lookup(token);
+    } catch (thrown) {
+      return this.fail(thrown, context);
+    }
+    if (isThenable(found)) {
+      return Promise.resolve(found).then(
+        (principal) => this.authorized(route, port, context, params, principal),
+        (thrown: unknown) => this.fail(thrown, context),
+      );
+    }
+    return this.authorized(route, port, context, params, found);
+  }
+
+  private authorized(
+    route: PreparedRoute,
+    port: RequestPort,
+    context: ErrorContext,
+    params: Readonly<Record<string, unknown>>,
+    found: P | null | undefined,
+  ): Answer | Pass<P> | Promise<Answer | Pass<P>> {
+    const principal = checkPrincipal(found, this.options.auth);
+    if (isApiError<number>(principal)) return this.fail(principal, context);
+    const requirement = route.contract.auth;
+    if (typeof requirement === "object") {
+      const refused =
+        (requirement.roles === undefined ? undefined : missingRole(principal, requirement.roles)) ??
+        (requirement.scopes === undefined ? undefined : missingScopes(principal, requirement.scopes));
+      if (refused !== undefined) return this.fail(refused, context);
+    }
+    return this.receive(route, port, context, params, principal);
+  }
+
+  /** Step 4: the body, when the request's framing says there is one (or it is unframed). */
+  private receive(
+    route: PreparedRoute | undefined,
+    port: RequestPort,
+    context: ErrorContext,
+    params: Readonly<Record<string, unknown>>,
+    principal: P | undefined,
+  ): Answer | Pass<P> | Promise<Answer | Pass<P>> {
+    const length = port.header("content-length");
+    const framed = requestHasBody(length, port.header("transfer-encoding"));
+    if (!framed && port.unframed !== true)
+      return this.validate(route, port, context, params, principal, undefined);
+    let bytes: Uint8Array | Promise<Uint8Array>;
+    try {
+      if (framed) {
+        checkContentType(port.header("content-type"));
+        checkContentLength(length, this.bodyLimit);
+      }
+      bytes = port.readBody(this.bodyLimit);
+    } catch (refused) {
+      return this.fail(refused, context);
+    }
+    const parsed = (read: Uint8Array): Answer | Pass<P> => {
+      if (read.byteLength === 0 && !framed)
+        return this.validate(route, port, context, params, principal, undefined);
+      let body: unknown;
+      try {
+        // An unframed body's media type can only be checked once it turned out to exist.
+        if (!framed) checkContentType(port.header("content-type"));
+        body = parseJsonBody(read, this.jsonOptions);
+      } catch (refused) {
+        return this.fail(refused, context);
+      }
+      return this.validate(route, port, context, params, principal, body);
+    };
+    if (isThenable(bytes))
+      return Promise.resolve(bytes).then(parsed, (thrown: unknown) => this.fail(thrown, context));
+    return parsed(bytes);
+  }
+
+  /** Step 5: the query parsed on every route (bad percent-encoding is 3), then the route's schemas. */
+  private validate(
+    route: PreparedRoute | undefined,
+    port: RequestPort,
+    context: ErrorContext,
+    params: Readonly<Record<string, unknown>>,
+    principal: P | undefined,
+    body: unknown,
+  ): Answer | Pass<P> {
+    let query: Record<string, unknown>;
+    try {
+      query = parseQuery(port.target);
+    } catch (refused) {
+      return this.fail(refused, context);
+    }
+    const check = route?.check;
+    if (check === undefined) {
+      return {
+        kind: "pass",
+        requestId: context.requestId,
+        principal,
+        params: { ...params },
+        query,
+        headers: EMPTY,
+        body,
+      };
+    }
+    const parts: RequestParts = { body, query, params: { ...params } };
+    if (route?.contract.schema?.headers !== undefined) parts.headers = { ...port.headers() };
+    const checked = check(parts);
+    if (isApiError<number>(checked)) return this.fail(checked, context);
+    return {
+      kind: "pass",
+      requestId: context.requestId,
+      principal,
+      params: checked.params ?? {},
+      query: checked.query ?? {},
+      headers: checked.headers ?? EMPTY,
+      body: checked.body,
+    };
+  }
+
+  /**
+   * The whole order of checks for one request, for adapters that route with the pipeline's own
+   * table (routes registered with {@link Pipeline.route}).
+   * @example
+   * const outcome = await pipeline.handle(port);
+   * if (outcome.kind === "pass") reply(await handler(outcome));
+   * else write(outcome.kind === "answer" ? outcome : outcome.answer);
+   */
+  handle(port: RequestPort): Outcome<P> | Promise<Outcome<P>> {
+    const entered = this.enter(port);
+    if (entered.kind === "unrouted") {
+      return this.notFound({
+        requestId: entered.requestId,
+        method: port.method,
+        target: port.target,
+        logger: port.logger,
+      });
+    }
+    if (entered.kind !== "routed") return entered;
+    return this.check(entered.route, port, entered.requestId, entered.params);
+  }
+
+  /**
+   * The answer to a request the table refused (405 + Allow, 501, 400), logged. A 405 is built without
+   * an Error object, its body computed once per method and path.
+   */
+  private refuse(
+    resolution: Exclude<RouteResolution, { kind: "match" } | { kind: "options" } | { kind: "not_found" }>,
+    context: ErrorContext,
+  ): Answer {
+    if (resolution.kind !== "not_allowed") return this.fail(resolution.error, context);
+    const allow = resolution.headers.Allow as string;
+    const key = `${resolution.method} ${allow}`;
+    let body = this.notAllowedBodies.get(key);
+    if (body === undefined) {
+      const details = { method: resolution.method, allowed: [...resolution.allow] };
+      body = serializeBody(1, getCode(1)?.message ?? "Method not allowed", details);
+      // Bounded: a client can invent methods without end.
+      if (this.notAllowedBodies.size < 1024) this.notAllowedBodies.set(key, body);
+    }
+    return this.quick(1, 405, body, context, allow);
+  }
+
+  /** An answer built without an Error object (404, 405: what floods and scanners cost), logged. */
+  private quick(code: number, status: number, body: string, context: ErrorContext, allow?: string): Answer {
+    const headers: Record<string, string> = {
+      "Content-Type": JSON_CONTENT_TYPE,
+      "X-Content-Type-Options": NOSNIFF,
+    };
+    if (allow !== undefined) headers.Allow = allow;
+    headers["X-Request-Id"] = context.requestId;
+    logAnswer(context.logger ?? this.logger, context, code, status, getCode(code)?.message ?? "", undefined);
+    return answerOf(status, headers, body);
+  }
+
+  /**
+   * 404 / 10 for a path nobody serves: no route, or the framework routed it and nobody answered.
+   * @example
+   * if (entered.kind === "unrouted") write(pipeline.notFound({ requestId, method, target }));
+   */
+  notFound(context: ErrorContext): Answer {
+    const details = { method: context.method, path: pathOf(context.target) };
+    return this.quick(
+      10,
+      404,
+      serializeBody(10, getCode(10)?.message ?? "Resource not found", details),
+      context,
+    );
+  }
+
+  /**
+   * The answer for anything thrown or refused, with `X-Request-Id`, logged once. The method and path
+   * complete a foreign 404/405/501 (a framework's HTTP exception).
+   * @example
+   * catch (thrown) { write(pipeline.fail(thrown, { requestId, method, target })); }
+   */
+  fail(thrown: unknown, context: ErrorContext): Answer {
+    const error = classify(thrown, { method: context.method, path: pathOf(context.target) });
+    const response = errorResponse(error, this.responseOptions);
+    response.headers["X-Request-Id"] = context.requestId;
+    logAnswer(context.logger ?? this.logger, context, error.code, error.status, error.message, error);
+    return { kind: "answer", status: response.status, headers: response.headers, body: response.body, error };
+  }
+}
