@@ -5,7 +5,7 @@
  * CPU per request and req/s, medians. Prints a Markdown table (for bench/history.md) and writes
  * bench/results/before-after.json.
  *
- * `--keep adapters/node-http.ts` takes the listed files (under the library's src) from the working tree
+ * `--keep pipeline/pipeline.ts` takes the listed files (under the library's src) from the working tree
  * on both sides, to leave out another change in progress; `--overlay dir` lays the files of `dir`
  * over the "before" sources (a change in progress as it was before this one).
  *
@@ -13,7 +13,7 @@
  *  [--rounds 5] [--duration 2] [--keep file,...]`
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Plugin } from "esbuild";
@@ -44,12 +44,13 @@ const { values: flags } = parseArgs({
 });
 
 const LIBRARY = "packages/api-error-codes/src";
-const ENTRIES: Record<string, string> = {
-  "api-error-codes": "index.ts",
-  "api-error-codes/fastify": "adapters/fastify.ts",
-  "api-error-codes/express": "adapters/express.ts",
-  "api-error-codes/hono": "adapters/hono.ts",
-  "api-error-codes/node": "adapters/node.ts",
+/** Each subpath's entry: an adapter's folder since the pipeline rewrite, a single file before it. */
+const ENTRIES: Record<string, readonly string[]> = {
+  "api-error-codes": ["index.ts"],
+  "api-error-codes/fastify": ["adapters/fastify/index.ts", "adapters/fastify.ts"],
+  "api-error-codes/express": ["adapters/express/index.ts", "adapters/express.ts"],
+  "api-error-codes/hono": ["adapters/hono/index.ts", "adapters/hono.ts"],
+  "api-error-codes/node": ["adapters/node/index.ts", "adapters/node.ts"],
 };
 
 /** Resolves the library to the sources in `src`; every other package stays external. */
@@ -58,7 +59,7 @@ function library(src: string): Plugin {
     name: "library-sources",
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, (args) => {
-        const entry = ENTRIES[args.path];
+        const entry = ENTRIES[args.path]?.find((file) => existsSync(join(src, file)));
         if (entry !== undefined) return { path: join(src, entry) };
         return { path: args.path, external: true };
       });

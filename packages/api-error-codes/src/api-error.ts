@@ -10,7 +10,7 @@ import type {
   ResourceDetails,
   Violation,
 } from "./details.js";
-import { codeForViolations, MAX_VIOLATIONS, summarizeViolations } from "./violations.js";
+import { codeForViolations, MAX_VIOLATIONS, summarizeViolations } from "./validation/violations.js";
 
 /**
  * Marks every ApiError, whichever copy of this package or `node:vm` realm created it. Symbols from

@@ -5,28 +5,7 @@
  * throw ApiError.notExist({ resource: "order", id });
  */
 export { ApiError, type ApiErrorOptions, isApiError, type StatusOf } from "./api-error.js";
-export {
-  type AuthenticateOptions,
-  authenticate,
-  type ExtractTokenOptions,
-  extractToken,
-  type Principal,
-  type PrincipalFields,
-  type RequestHeaders,
-  requireRole,
-  requireScope,
-  type TokenLookup,
-} from "./auth.js";
-export {
-  checkContentLength,
-  checkContentType,
-  DEFAULT_BODY_LIMIT,
-  DEFAULT_MAX_DEPTH,
-  type JsonBodyOptions,
-  parseJsonBody,
-  requestHasBody,
-} from "./body.js";
-export { type ClassifyContext, classify, withDatabase, withUpstream } from "./classify.js";
+export { type ClassifyContext, classify, withDatabase, withUpstream } from "./classify/index.js";
 export {
   BUILTIN_CODES,
   type BuiltinCode,
@@ -58,19 +37,32 @@ export type {
   ViolationDetails,
   ViolationLocation,
 } from "./details.js";
+export {
+  type AuthenticateOptions,
+  authenticate,
+  type ExtractTokenOptions,
+  extractToken,
+  type Principal,
+  type PrincipalFields,
+  type RequestHeaders,
+  requireRole,
+  requireScope,
+  type TokenLookup,
+} from "./pipeline/auth.js";
+export {
+  checkContentLength,
+  checkContentType,
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_MAX_DEPTH,
+  type JsonBodyOptions,
+  parseJsonBody,
+  requestHasBody,
+} from "./pipeline/body.js";
 // Types only: the Pipeline class is on `api-error-codes/adapter`, so that importing the core loads no ajv.
 export type { PipelineOptions } from "./pipeline/pipeline.js";
 export type { ErrorContext, ErrorLogger } from "./pipeline/port.js";
+export { parseQuery } from "./pipeline/query.js";
 export type { PreparedRoute, RouteContract } from "./pipeline/route.js";
-export type { FromJsonSchema, SchemaOutput, ValidatedRequest } from "./pipeline/types.js";
-export { parseQuery } from "./query.js";
-export {
-  type ErrorResponse,
-  type ErrorResponseOptions,
-  errorResponse,
-  JSON_CONTENT_TYPE,
-  requestId,
-} from "./response.js";
 export {
   type AddRouteOptions,
   createRouteTable,
@@ -80,16 +72,24 @@ export {
   RouteTable,
   type RouteTableOptions,
   toOpenApiTemplate,
-} from "./routes.js";
-export type { RequestParts, RequestSchema, RouteSchemas } from "./schema.js";
+} from "./pipeline/routes.js";
+export type { FromJsonSchema, SchemaOutput, ValidatedRequest } from "./pipeline/types.js";
+export {
+  type ErrorResponse,
+  type ErrorResponseOptions,
+  errorResponse,
+  JSON_CONTENT_TYPE,
+  requestId,
+} from "./response.js";
 export {
   type AjvErrorLike,
   type FromZodOptions,
   fromAjvErrors,
   fromZodIssues,
   type ZodIssueLike,
-} from "./validation.js";
-export { codeForViolations, MAX_VIOLATIONS, toPointer } from "./violations.js";
+} from "./validation/issues.js";
+export type { RequestParts, RequestSchema, RouteSchemas } from "./validation/schema.js";
+export { codeForViolations, MAX_VIOLATIONS, toPointer } from "./validation/violations.js";
 export {
   isErrorBody,
   type ParsedErrorBody,

@@ -3,7 +3,7 @@
  * including syntax errors located by line and column without quoting the input.
  */
 import type { Violation } from "./details.js";
-import { MAX_VIOLATIONS, toPointer } from "./violations.js";
+import { MAX_VIOLATIONS, toPointer } from "./validation/violations.js";
 
 /** The limits of `parseJsonBody`'s options, all required (`Infinity` for none). */
 export interface ScanLimits {

@@ -9,7 +9,7 @@ import {
   requireRole,
   requireScope,
   type TokenLookup,
-} from "../src/auth.js";
+} from "../src/pipeline/auth.js";
 import { errorResponse } from "../src/response.js";
 
 /** The refusal a call throws, or returns as a value (extractToken, checkPrincipal). */

@@ -1,14 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ApiError, isApiError } from "../src/api-error.js";
+import type { Violation } from "../src/details.js";
 import {
   checkContentLength,
   checkContentType,
   type JsonBodyOptions,
   parseJsonBody,
   requestHasBody,
-} from "../src/body.js";
-import type { Violation } from "../src/details.js";
+} from "../src/pipeline/body.js";
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);

@@ -25,7 +25,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ApiError, isApiError } from "../src/api-error.js";
-import { classify, withDatabase, withUpstream } from "../src/classify.js";
+import { classify, withDatabase, withUpstream } from "../src/classify/index.js";
 import type { JsonValue } from "../src/details.js";
 import { errorResponse } from "../src/response.js";
 import { parseErrorBody } from "../src/wire.js";

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { errorResponse } from "../src/response.js";
 import {
   createRouteTable,
   notRealized,
   type RouteResolution,
   RouteTable,
   toOpenApiTemplate,
-} from "../src/routes.js";
+} from "../src/pipeline/routes.js";
+import { errorResponse } from "../src/response.js";
 
 const spec = {
   openapi: "3.1.0",

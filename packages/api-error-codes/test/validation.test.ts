@@ -9,8 +9,13 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ApiError } from "../src/api-error.js";
 import type { Violation } from "../src/details.js";
-import { fromAjvErrors, fromZodIssues } from "../src/validation.js";
-import { codeForViolations, MAX_VIOLATIONS, STRUCTURAL_RULES, TYPE_RULES } from "../src/violations.js";
+import { fromAjvErrors, fromZodIssues } from "../src/validation/issues.js";
+import {
+  codeForViolations,
+  MAX_VIOLATIONS,
+  STRUCTURAL_RULES,
+  TYPE_RULES,
+} from "../src/validation/violations.js";
 import { parseErrorBody, serializeError } from "../src/wire.js";
 
 // Under NodeNext these CommonJS packages arrive as their module object; the class is on `default`.

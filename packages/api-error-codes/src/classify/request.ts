@@ -4,7 +4,7 @@
  */
 import { ApiError } from "../api-error.js";
 import type { Violation, ViolationLocation } from "../details.js";
-import { type AjvErrorLike, fromAjvErrors, fromZodIssues, type ZodIssueLike } from "../validation.js";
+import { type AjvErrorLike, fromAjvErrors, fromZodIssues, type ZodIssueLike } from "../validation/issues.js";
 import { type ClassifyContext, databaseError, upstreamError } from "./context.js";
 import { arr, isError, messageOf, nameOf, num, prop, str } from "./inspect.js";
 

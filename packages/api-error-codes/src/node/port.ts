@@ -3,8 +3,8 @@
  * `ServerResponse`: what every adapter on node's HTTP server (node, Express, Fastify) shares.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type HeaderValue, headerOccurrences } from "../auth.js";
-import { bodyTooLarge, bodyUnreadable } from "../body.js";
+import { type HeaderValue, headerOccurrences } from "../pipeline/auth.js";
+import { bodyTooLarge, bodyUnreadable } from "../pipeline/body.js";
 import type { ErrorLogger, RequestPort } from "../pipeline/port.js";
 
 /**

@@ -2,8 +2,8 @@
  * Error log entries: one per error answer, with the request id; the cause's stack only for 5xx.
  */
 import type { ApiError } from "../api-error.js";
-import { pathOf } from "../routes.js";
 import type { ErrorContext, ErrorLogger } from "./port.js";
+import { pathOf } from "./routes.js";
 
 type Stderr = { process?: { stderr?: { write?: (line: string) => unknown } } };
 

@@ -7,6 +7,11 @@
  */
 import type { Ajv } from "ajv";
 import { isApiError } from "../api-error.js";
+import { classify } from "../classify/index.js";
+import { getCode } from "../codes.js";
+import { type ErrorResponseOptions, errorResponse, JSON_CONTENT_TYPE, requestId } from "../response.js";
+import { compileRouteSchemas, createAjv, type RequestParts } from "../validation/schema.js";
+import { serializeBody } from "../wire.js";
 import {
   type AuthenticateOptions,
   checkPrincipal,
@@ -16,7 +21,7 @@ import {
   type Principal,
   type PrincipalFields,
   type TokenLookup,
-} from "../auth.js";
+} from "./auth.js";
 import {
   checkContentLength,
   checkContentType,
@@ -24,21 +29,7 @@ import {
   type JsonBodyOptions,
   parseJsonBody,
   requestHasBody,
-} from "../body.js";
-import { classify } from "../classify.js";
-import { getCode } from "../codes.js";
-import { parseQuery } from "../query.js";
-import { type ErrorResponseOptions, errorResponse, JSON_CONTENT_TYPE, requestId } from "../response.js";
-import {
-  createRouteTable,
-  type OpenApiDocumentLike,
-  pathOf,
-  type RouteResolution,
-  type RouteTable,
-  toOpenApiTemplate,
-} from "../routes.js";
-import { compileRouteSchemas, createAjv, type RequestParts } from "../schema.js";
-import { serializeBody } from "../wire.js";
+} from "./body.js";
 import { logAnswer, stderrLogger } from "./log.js";
 import {
   type Answer,
@@ -52,7 +43,16 @@ import {
   type Routed,
   type Unrouted,
 } from "./port.js";
+import { parseQuery } from "./query.js";
 import type { PreparedRoute, RouteContract } from "./route.js";
+import {
+  createRouteTable,
+  type OpenApiDocumentLike,
+  pathOf,
+  type RouteResolution,
+  type RouteTable,
+  toOpenApiTemplate,
+} from "./routes.js";
 
 export interface PipelineOptions<P extends PrincipalFields = Principal> {
   /** Token authentication for routes that ask for it. */

@@ -3,7 +3,7 @@
  * and what the pipeline answers (the outcome). Nothing here knows a framework.
  */
 import type { ApiError } from "../api-error.js";
-import type { HeaderValue } from "../auth.js";
+import type { HeaderValue } from "./auth.js";
 import type { PreparedRoute } from "./route.js";
 
 /** A pino-compatible logger; only these methods are used. */

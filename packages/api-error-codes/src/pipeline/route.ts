@@ -1,7 +1,7 @@
 /**
  * What a route demands of a request before its handler runs, and the same compiled once.
  */
-import type { RequestCheck, RouteSchemas } from "../schema.js";
+import type { RequestCheck, RouteSchemas } from "../validation/schema.js";
 
 /** What a route demands of a request before its handler runs. */
 export interface RouteContract {

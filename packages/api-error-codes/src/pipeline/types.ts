@@ -3,7 +3,7 @@
  * their schemas (Standard Schema, zod, TypeBox, or a JSON Schema literal written `as const`) and the
  * principal certain where the contract demands auth.
  */
-import type { PrincipalFields } from "../auth.js";
+import type { PrincipalFields } from "./auth.js";
 import type { RouteContract } from "./route.js";
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};

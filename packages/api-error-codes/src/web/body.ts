@@ -3,7 +3,7 @@
  * and typed arrays only.
  */
 import { ApiError } from "../api-error.js";
-import { bodyTooLarge, bodyUnreadable } from "../body.js";
+import { bodyTooLarge, bodyUnreadable } from "../pipeline/body.js";
 
 const EMPTY = new Uint8Array(0);
 

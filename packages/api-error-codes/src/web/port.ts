@@ -2,7 +2,7 @@
  * The pipeline's request port over a web `Request`, and an answer as a web `Response`: for adapters
  * on fetch-style runtimes (Hono anywhere, Workers, Bun, Deno).
  */
-import type { HeaderValue } from "../auth.js";
+import type { HeaderValue } from "../pipeline/auth.js";
 import type { Answer, ErrorLogger, RequestPort } from "../pipeline/port.js";
 import { readDeclared, readLimited } from "./body.js";
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../examples/fastify.js";
 import { apiErrorCodes, serverOptions } from "../../src/adapters/fastify/index.js";
 import { ApiError, parseQuery } from "../../src/index.js";
-import { compileRouteSchemas } from "../../src/schema.js";
+import { compileRouteSchemas } from "../../src/validation/schema.js";
 import { lookup } from "./app.js";
 import { buildFastify, type Target } from "./builders.js";
 import { buildSpecApp, expectError, json, member, thrownBody, viaInject } from "./fastify-support.js";

@@ -14,7 +14,7 @@ import type { ContentfulStatusCode, StatusCode } from "hono/utils/http-status";
 import { expectTypeOf } from "vitest";
 import { z } from "zod";
 import { apiErrorCodes } from "../../src/adapters/hono/index.js";
-import type { Principal } from "../../src/auth.js";
+import type { Principal } from "../../src/pipeline/auth.js";
 import type { ErrorLogger } from "../../src/pipeline/port.js";
 import { lookup, openapi, routes, type SpecContext } from "./app.js";
 import type { Send } from "./harness.js";

@@ -6,8 +6,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { createApi, type NodeApi, protectServer, reply } from "../../src/adapters/node/index.js";
 import { ApiError } from "../../src/api-error.js";
-import type { Principal } from "../../src/auth.js";
 import { errorComponents, errorResponses } from "../../src/openapi.js";
+import type { Principal } from "../../src/pipeline/auth.js";
 
 export const ADMIN_TOKEN = "admin-token-0123";
 export const MEMBER_TOKEN = "member-token-4567";

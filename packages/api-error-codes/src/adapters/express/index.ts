@@ -16,9 +16,9 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Express, NextFunction, Request, RequestHandler, Response } from "express";
-import type { Principal, PrincipalFields } from "../../auth.js";
 import { NodePort, writeAnswer } from "../../node/port.js";
 import { type ProtectOptions, protectServer } from "../../node/protect.js";
+import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import type { ErrorContext, Pass } from "../../pipeline/port.js";
 import type { RouteContract } from "../../pipeline/route.js";
@@ -27,7 +27,7 @@ import { RouteScan } from "./routes.js";
 
 export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
 export type { RouteContract } from "../../pipeline/route.js";
-export { notRealized } from "../../routes.js";
+export { notRealized } from "../../pipeline/routes.js";
 
 export interface ExpressApiOptions<P extends PrincipalFields = Principal> extends PipelineOptions<P> {
   /**

@@ -5,7 +5,7 @@
  * mounted router as `handle`, is read here and nowhere else.
  */
 import { METHODS } from "node:http";
-import { pathOf, type RouteTable } from "../../routes.js";
+import { pathOf, type RouteTable } from "../../pipeline/routes.js";
 
 interface RouteLike {
   path: unknown;

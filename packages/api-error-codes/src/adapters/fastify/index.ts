@@ -26,18 +26,18 @@ import type {
   RouteOptions,
 } from "fastify";
 import { ApiError } from "../../api-error.js";
-import type { Principal, PrincipalFields } from "../../auth.js";
 import { NodePort } from "../../node/port.js";
 import { type ProtectOptions, protectServer } from "../../node/protect.js";
+import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import type { Answer, ErrorLogger, Pass } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import type { SchemaOutput } from "../../pipeline/types.js";
 import { requestId } from "../../response.js";
-import type { RequestSchema } from "../../schema.js";
+import type { RequestSchema } from "../../validation/schema.js";
 
 export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
-export { notRealized } from "../../routes.js";
+export { notRealized } from "../../pipeline/routes.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {

@@ -30,7 +30,12 @@ import type { RouterRoute } from "hono/types";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { getPathNoStrict } from "hono/utils/url";
 import { ApiError } from "../../api-error.js";
-import { type HeaderValue, headerOccurrences, type Principal, type PrincipalFields } from "../../auth.js";
+import {
+  type HeaderValue,
+  headerOccurrences,
+  type Principal,
+  type PrincipalFields,
+} from "../../pipeline/auth.js";
 import { Pipeline } from "../../pipeline/pipeline.js";
 import type { ErrorContext, RequestPort } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
@@ -41,7 +46,7 @@ import { type NodeBindings, stampRequestId } from "./node.js";
 import type { HonoApi, HonoApiOptions, RouteMiddleware } from "./types.js";
 
 export type { RouteContract } from "../../pipeline/route.js";
-export { notRealized } from "../../routes.js";
+export { notRealized } from "../../pipeline/routes.js";
 export type {
   ApiVariables,
   HonoApi,

@@ -4,7 +4,7 @@
  * route's contract, the same way Hono's own validators type them.
  */
 import type { Context, MiddlewareHandler } from "hono";
-import type { Principal, PrincipalFields } from "../../auth.js";
+import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import type { Pipeline, PipelineOptions } from "../../pipeline/pipeline.js";
 import type { RouteContract } from "../../pipeline/route.js";
 import type { PrincipalOf, SchemaOutput } from "../../pipeline/types.js";

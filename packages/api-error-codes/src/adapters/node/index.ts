@@ -14,10 +14,10 @@ import {
   type ServerOptions,
   type ServerResponse,
 } from "node:http";
-import type { Principal, PrincipalFields } from "../../auth.js";
 import type { JsonValue } from "../../details.js";
 import { NodePort, writeAnswer } from "../../node/port.js";
 import { type ProtectOptions, protectServer } from "../../node/protect.js";
+import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
@@ -26,7 +26,7 @@ import { JSON_CONTENT_TYPE } from "../../response.js";
 export { readNodeBody } from "../../node/port.js";
 export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
 export type { RouteContract } from "../../pipeline/route.js";
-export { notRealized } from "../../routes.js";
+export { notRealized } from "../../pipeline/routes.js";
 
 /** What a handler receives: the validated request parts and the raw node objects. */
 export interface RequestContext<

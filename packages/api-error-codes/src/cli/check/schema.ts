@@ -4,7 +4,7 @@
  * break one keyword at a time.
  */
 import { randomUUID } from "node:crypto";
-import { codeForViolations } from "../../violations.js";
+import { codeForViolations } from "../../validation/violations.js";
 import { asSchema, isRecord } from "./spec.js";
 import type { Schema } from "./types.js";
 

@@ -3,7 +3,7 @@
  * here, so that all frameworks agree (Express's qs-style nesting, Hono's first-value getters and
  * Fastify's querystring parser each differ). A repeated name becomes an array.
  */
-import { ApiError } from "./api-error.js";
+import { ApiError } from "../api-error.js";
 
 function decode(component: string, raw: string): string {
   const text = component.includes("+") ? component.replace(/\+/g, " ") : component;

@@ -8,9 +8,9 @@
  * It walks the UTF-8 bytes rather than the decoded string: indexing a Uint8Array is about twice as
  * fast as `charCodeAt`, which keeps the check about as cheap as `JSON.parse` on typical bodies.
  */
-import { only, report, type ScanLimits, type ScanResult, syntax } from "./scan-report.js";
+import { only, report, type ScanLimits, type ScanResult, syntax } from "../scan-report.js";
 
-export type { ScanLimits, ScanResult } from "./scan-report.js";
+export type { ScanLimits, ScanResult } from "../scan-report.js";
 
 // Byte values: every structural character of JSON is ASCII, and no byte of a multibyte UTF-8
 // sequence is below 0x80, so the scan can walk the raw bytes.

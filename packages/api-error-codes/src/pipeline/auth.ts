@@ -7,7 +7,7 @@
  * section 2.3) leaks into logs, caches and Referer headers, so it is ignored: such a request is
  * anonymous and gets 6.
  */
-import { ApiError, isApiError } from "./api-error.js";
+import { ApiError, isApiError } from "../api-error.js";
 
 /** A header value as node (`string | string[]`), fetch or a plain object presents it. */
 export type HeaderValue = string | readonly string[] | undefined;

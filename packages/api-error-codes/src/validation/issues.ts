@@ -4,7 +4,7 @@
  * that the precedence rule of the contract (`codeForViolations`) gives the same code for the same
  * mistake whichever validator found it.
  */
-import type { JsonValue, Violation, ViolationLocation } from "./details.js";
+import type { JsonValue, Violation, ViolationLocation } from "../details.js";
 import { escapePointerSegment, toPointer } from "./violations.js";
 
 /** The fields of an ajv `ErrorObject` that the mapping reads. */

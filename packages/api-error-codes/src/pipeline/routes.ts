@@ -16,7 +16,7 @@
  *   percent-encoding is 400 / 3 rather than a guess.
  * - Documented operations (from OpenAPI) count as allowed methods; without a handler they answer 501.
  */
-import { ApiError } from "./api-error.js";
+import { ApiError } from "../api-error.js";
 
 /** What {@link RouteTable.resolve} decided. */
 export type RouteResolution =

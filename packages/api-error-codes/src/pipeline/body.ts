@@ -3,10 +3,10 @@
  * before reading), then bytes -> UTF-8 -> checked JSON. Every refusal is an ApiError of the
  * contract, code 3 for structure and 4 for values.
  */
-import { ApiError } from "./api-error.js";
+import { ApiError } from "../api-error.js";
+import type { JsonValue, Violation } from "../details.js";
+import { summarizeViolations } from "../validation/violations.js";
 import { scanJson } from "./body-scan.js";
-import type { JsonValue, Violation } from "./details.js";
-import { summarizeViolations } from "./violations.js";
 
 /** The default body limit: 1 MiB. */
 export const DEFAULT_BODY_LIMIT = 1_048_576;

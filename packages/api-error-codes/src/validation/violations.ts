@@ -1,4 +1,4 @@
-import type { Violation } from "./details.js";
+import type { Violation } from "../details.js";
 
 /** At most this many violations are sent; the rest are dropped (the count stays in the message). */
 export const MAX_VIOLATIONS = 100;

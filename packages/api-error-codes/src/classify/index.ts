@@ -2,15 +2,15 @@
  * Any thrown value -> ApiError. The families live in `./classify/*`; this file decides the order in
  * which they are asked and what is left over.
  */
-import { ApiError, isApiError } from "./api-error.js";
-import { type ClassifyContext, databaseError, upstreamError } from "./classify/context.js";
-import { fromDatabaseError } from "./classify/database.js";
-import { fromHttpStatus } from "./classify/http-status.js";
-import { prop } from "./classify/inspect.js";
-import { fromNetworkError } from "./classify/network.js";
-import { fromBodyParsing, fromJsonSyntaxError, fromValidationError } from "./classify/request.js";
+import { ApiError, isApiError } from "../api-error.js";
+import { type ClassifyContext, databaseError, upstreamError } from "./context.js";
+import { fromDatabaseError } from "./database.js";
+import { fromHttpStatus } from "./http-status.js";
+import { prop } from "./inspect.js";
+import { fromNetworkError } from "./network.js";
+import { fromBodyParsing, fromJsonSyntaxError, fromValidationError } from "./request.js";
 
-export type { ClassifyContext } from "./classify/context.js";
+export type { ClassifyContext } from "./context.js";
 
 /** How deep `cause` chains are followed looking for a database or network error. */
 const MAX_CAUSE_DEPTH = 5;

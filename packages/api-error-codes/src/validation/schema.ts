@@ -10,9 +10,9 @@
  */
 import { Ajv, type Options as AjvOptions, type ValidateFunction } from "ajv";
 import * as ajvFormatsModule from "ajv-formats";
-import { ApiError } from "./api-error.js";
-import type { Violation, ViolationLocation } from "./details.js";
-import { fromAjvErrors, fromZodIssues, type ZodIssueLike } from "./validation.js";
+import { ApiError } from "../api-error.js";
+import type { Violation, ViolationLocation } from "../details.js";
+import { fromAjvErrors, fromZodIssues, type ZodIssueLike } from "./issues.js";
 
 /** A zod schema, recognised by shape so that zod stays an optional dependency. */
 export interface ZodLikeSchema {
