@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { ApiError, listCodes } from "api-error-codes";
 import type { OpenApiDocument } from "./openapi.js";
-import type { RouteSpec } from "./routes/spec.js";
+import { type RouteSpec, route } from "./routes/spec.js";
 
 const swaggerDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
 
@@ -117,7 +117,7 @@ function distFile(name: string): Promise<Buffer> {
 export function docsRoutes(document: () => OpenApiDocument): RouteSpec[] {
   let html: string | undefined;
   return [
-    {
+    route({
       method: "GET",
       url: "/openapi.json",
       operationId: "getOpenApi",
@@ -126,8 +126,8 @@ export function docsRoutes(document: () => OpenApiDocument): RouteSpec[] {
       success: { status: 200, description: "The OpenAPI 3.1 document.", schema: { type: "object" } },
       errors: [0],
       handler: async () => document(),
-    },
-    {
+    }),
+    route({
       method: "GET",
       url: "/docs",
       operationId: "getDocs",
@@ -145,8 +145,8 @@ export function docsRoutes(document: () => OpenApiDocument): RouteSpec[] {
         html ??= page(String(document().info.title));
         return reply.header("content-security-policy", DOCS_CSP).type("text/html; charset=utf-8").send(html);
       },
-    },
-    {
+    }),
+    route({
       method: "GET",
       url: "/docs/:file",
       operationId: "getDocsFile",
@@ -157,13 +157,13 @@ export function docsRoutes(document: () => OpenApiDocument): RouteSpec[] {
       success: { status: 200, description: "The file." },
       errors: [10],
       handler: async (request, reply) => {
-        const { file } = request.params as { file: string };
+        const { file } = request.params;
         const own = Object.hasOwn(OWN_FILES, file) ? OWN_FILES[file] : undefined;
         const type = own?.type ?? (Object.hasOwn(DIST_FILES, file) ? DIST_FILES[file] : undefined);
         if (type === undefined) throw ApiError.notExist({ resource: "file", id: file });
         const body = own?.body ?? (await distFile(file));
         return reply.header("cache-control", "public, max-age=3600").type(type).send(body);
       },
-    },
+    }),
   ];
 }

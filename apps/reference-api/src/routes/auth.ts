@@ -7,7 +7,7 @@ import type { AuthUser } from "../domain/tokens.js";
 import { normalizeEmail } from "../domain/users.js";
 import { tooManyAttempts } from "../errors.js";
 import { Credentials, RefreshRequest, TokenPair } from "./schemas.js";
-import { AUTH_ERRORS, BODY_ERRORS, DATABASE_ERRORS, type RouteSpec, UNKNOWN } from "./spec.js";
+import { AUTH_ERRORS, BODY_ERRORS, DATABASE_ERRORS, type RouteSpec, route, UNKNOWN } from "./spec.js";
 
 /** Token answers must not be cached anywhere (RFC 6749 section 5.1). */
 const NO_STORE = {
@@ -23,7 +23,7 @@ export function caller(request: FastifyRequest): AuthUser {
 
 export function authRoutes(s: Services): RouteSpec[] {
   return [
-    {
+    route({
       method: "POST",
       url: "/v1/auth/token",
       operationId: "createToken",
@@ -40,7 +40,7 @@ export function authRoutes(s: Services): RouteSpec[] {
       },
       errors: [...BODY_ERRORS, 7, 100, ...DATABASE_ERRORS, ...UNKNOWN],
       handler: async (request, reply) => {
-        const { email, password } = request.body as { email: string; password: string };
+        const { email, password } = request.body;
         const keys = { account: normalizeEmail(email), address: request.ip };
         // Checked before the password: a throttled attacker learns nothing from further guesses.
         const wait = await s.throttle.blockedFor(keys);
@@ -58,8 +58,8 @@ export function authRoutes(s: Services): RouteSpec[] {
         const pair = await s.tokens.issue(user);
         return reply.code(201).header("cache-control", "no-store").send(pair);
       },
-    },
-    {
+    }),
+    route({
       method: "POST",
       url: "/v1/auth/refresh",
       operationId: "refreshToken",
@@ -76,12 +76,12 @@ export function authRoutes(s: Services): RouteSpec[] {
       },
       errors: [...BODY_ERRORS, 7, 8, ...DATABASE_ERRORS, ...UNKNOWN],
       handler: async (request, reply) => {
-        const { refresh_token: token } = request.body as { refresh_token: string };
+        const { refresh_token: token } = request.body;
         const pair = await s.tokens.refresh(token);
         return reply.code(201).header("cache-control", "no-store").send(pair);
       },
-    },
-    {
+    }),
+    route({
       method: "DELETE",
       url: "/v1/auth/token",
       operationId: "revokeToken",
@@ -95,6 +95,6 @@ export function authRoutes(s: Services): RouteSpec[] {
         await s.tokens.revokeSession(caller(request).session_id);
         return reply.code(204).send();
       },
-    },
+    }),
   ];
 }

@@ -5,11 +5,11 @@
  */
 import type { Services } from "../app.js";
 import { Status } from "./schemas.js";
-import type { RouteSpec } from "./spec.js";
+import { type RouteSpec, route } from "./spec.js";
 
 export function healthRoutes(s: Services): RouteSpec[] {
   return [
-    {
+    route({
       method: "GET",
       url: "/health",
       operationId: "getHealth",
@@ -19,8 +19,8 @@ export function healthRoutes(s: Services): RouteSpec[] {
       success: { status: 200, description: "The process is alive.", schema: Status },
       errors: [0],
       handler: async () => ({ status: "ok", database: s.database.state }),
-    },
-    {
+    }),
+    route({
       method: "GET",
       url: "/ready",
       operationId: "getReady",
@@ -33,6 +33,6 @@ export function healthRoutes(s: Services): RouteSpec[] {
         await s.database.ping();
         return { status: "ready", database: s.database.state };
       },
-    },
+    }),
   ];
 }

@@ -2,11 +2,11 @@
 import type { Services } from "../app.js";
 import { caller } from "./auth.js";
 import { User } from "./schemas.js";
-import { AUTH_ERRORS, DATABASE_ERRORS, type RouteSpec, UNKNOWN } from "./spec.js";
+import { AUTH_ERRORS, DATABASE_ERRORS, type RouteSpec, route, UNKNOWN } from "./spec.js";
 
 export function meRoutes(_s: Services): RouteSpec[] {
   return [
-    {
+    route({
       method: "GET",
       url: "/v1/me",
       operationId: "getMe",
@@ -20,6 +20,6 @@ export function meRoutes(_s: Services): RouteSpec[] {
         const { id, email, roles, created_at } = caller(request);
         return { id, email, roles, created_at };
       },
-    },
+    }),
   ];
 }

@@ -9,7 +9,7 @@ import type { JsonSchema } from "./spec.js";
 /** Schema object -> its name in `components.schemas`. */
 export const schemaNames = new Map<object, string>();
 
-function named<T extends JsonSchema>(name: string, schema: T): T {
+function named<const T extends JsonSchema>(name: string, schema: T): T {
   schemaNames.set(schema, name);
   return schema;
 }

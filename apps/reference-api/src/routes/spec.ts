@@ -4,6 +4,7 @@
  * return). One declaration feeds both, so the documentation cannot drift from the routes. A route
  * without a handler is documented only: the library answers it with 501 / 2.
  */
+import type { SchemaOutput } from "api-error-codes/adapter";
 import type { OperationError } from "api-error-codes/openapi";
 import type { FastifyReply, FastifyRequest } from "fastify";
 
@@ -18,7 +19,14 @@ export interface SuccessSpec {
   headers?: Record<string, { description: string; schema: JsonSchema }>;
 }
 
-export interface RouteSpec {
+/** A request whose validated parts are typed from the route's schemas. */
+type TypedRequest<P, Q, B> = FastifyRequest<{
+  Params: SchemaOutput<P, Record<string, string>>;
+  Querystring: SchemaOutput<Q, Record<string, unknown>>;
+  Body: SchemaOutput<B>;
+}>;
+
+export interface RouteSpec<P = JsonSchema, Q = JsonSchema, B = JsonSchema> {
   method: "GET" | "POST" | "DELETE";
   /** Fastify syntax: `/v1/orders/:id`. */
   url: string;
@@ -27,13 +35,13 @@ export interface RouteSpec {
   description?: string;
   tag: "auth" | "orders" | "users" | "service";
   auth?: true | { roles: string[] };
-  params?: JsonSchema;
-  querystring?: JsonSchema;
-  body?: JsonSchema;
+  params?: P;
+  querystring?: Q;
+  body?: B;
   success: SuccessSpec;
   /** Every error this operation can answer with, as codes or `{ code, status }`. */
   errors: readonly OperationError[];
-  handler?: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+  handler?: (request: TypedRequest<P, Q, B>, reply: FastifyReply) => Promise<unknown>;
   /** Served but left out of the OpenAPI document (the docs page's static files). */
   hidden?: boolean;
 }
@@ -52,3 +60,16 @@ export const BODY_ERRORS: readonly OperationError[] = [
 export const DATABASE_ERRORS: readonly OperationError[] = [12, { code: 12, status: 500 }];
 /** Anything unexpected, on every route. */
 export const UNKNOWN: readonly OperationError[] = [0];
+
+/**
+ * A route whose handler gets `request.params`, `query` and `body` typed from its schemas, as the
+ * library validated them.
+ */
+export function route<
+  const P extends JsonSchema | undefined = undefined,
+  const Q extends JsonSchema | undefined = undefined,
+  const B extends JsonSchema | undefined = undefined,
+>(spec: RouteSpec<P, Q, B>): RouteSpec {
+  // Fastify hands the handler the request these types describe: validated by the route's schemas.
+  return spec as unknown as RouteSpec;
+}
