@@ -30,6 +30,14 @@ describe("drift", () => {
     );
   });
 
+  it("docs/adapter.md shows the adapter example the tests run", () => {
+    const doc = readFileSync(new URL("../../../docs/adapter.md", import.meta.url), "utf8");
+    const example = readFileSync(new URL("../examples/adapter.ts", import.meta.url), "utf8");
+    expect(doc).toContain(
+      `<!-- example:adapter:start -->\n\`\`\`ts\n${example.trimEnd()}\n\`\`\`\n<!-- example:adapter:end -->`,
+    );
+  });
+
   it("the registry holds exactly the built-in codes here (no test registered extras)", () => {
     expect(listCodes().map((d) => d.code)).toStrictEqual(BUILTIN_CODES.map((d) => d.code));
   });

@@ -337,6 +337,7 @@ export class Pipeline<P extends PrincipalFields = Principal> {
       return {
         kind: "pass",
         requestId: context.requestId,
+        route,
         principal,
         params: { ...params },
         query,
@@ -351,6 +352,7 @@ export class Pipeline<P extends PrincipalFields = Principal> {
     return {
       kind: "pass",
       requestId: context.requestId,
+      route,
       principal,
       params: checked.params ?? {},
       query: checked.query ?? {},

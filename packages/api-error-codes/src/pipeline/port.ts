@@ -102,6 +102,8 @@ export interface Unrouted {
 export interface Pass<P> {
   readonly kind: "pass";
   readonly requestId: string;
+  /** The route that was checked (what {@link Pipeline.route} returned), to find its handler. */
+  readonly route: PreparedRoute | undefined;
   /** The authenticated principal on routes with `auth`; `undefined` elsewhere. */
   readonly principal: P | undefined;
   /** Path parameters, converted to their declared types. */
