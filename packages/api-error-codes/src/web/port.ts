@@ -30,7 +30,8 @@ export class WebPort implements RequestPort {
   ) {
     this.method = request.method;
     this.target = targetOf(request.url);
-    // A Request built in-process has a body without Content-Length; a server-made one is framed.
+    // A Request built in-process has a body without Content-Length; a server-made one is framed (and
+    // its body is not touched: @hono/node-server builds a real Request the first time it is).
     this.unframed = options.framed !== true && request.body !== null;
     this.logger = options.logger;
   }

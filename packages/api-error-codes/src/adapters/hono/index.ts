@@ -109,12 +109,14 @@ class HonoPort extends WebPort {
   private readonly node: NodeBindings["incoming"];
 
   constructor(
-    private readonly c: Context,
-    logger: RequestPort["logger"],
+    request: Request,
+    env: unknown,
+    /** Hono's request, which keeps a body read through it for `c.req.json()`; absent before Hono runs. */
+    private readonly hono?: Context["req"],
   ) {
-    const incoming = (c.env as NodeBindings | undefined)?.incoming;
+    const incoming = (env as NodeBindings | undefined)?.incoming;
     // A server frames what it hands over: a request without Content-Length or Transfer-Encoding has no body.
-    super(c.req.raw, { framed: incoming !== undefined, ...(logger === undefined ? {} : { logger }) });
+    super(request, { framed: incoming !== undefined });
     this.node = typeof incoming?.headers === "object" ? incoming : undefined;
   }
 
@@ -130,10 +132,11 @@ class HonoPort extends WebPort {
 
   /** Read through Hono (which keeps the bytes for `c.req.json()`), or bounded while streaming. */
   override async readBody(limit: number): Promise<Uint8Array> {
-    if (this.header("content-length") !== undefined) return new Uint8Array(await this.c.req.arrayBuffer());
+    const hono = this.hono as Context["req"];
+    if (this.header("content-length") !== undefined) return new Uint8Array(await hono.arrayBuffer());
     const bytes = await readLimited(this.request.body, limit);
     // The stream is consumed: the handler's c.req.json() reads this copy instead.
-    this.c.req.raw = new Request(this.request.url, {
+    hono.raw = new Request(this.request.url, {
       method: this.method,
       headers: this.request.headers,
       body: bytes as Uint8Array<ArrayBuffer>,
@@ -233,11 +236,11 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
       try {
         if (this.synced !== this.routes.length) this.sync();
         if (this.foreign.size !== 0) return fetch(request, ...rest);
-        const port = new WebPort(request);
-        const incoming = (rest[0] as NodeBindings | undefined)?.incoming;
-        const header = typeof incoming?.headers === "object" ? incoming.headers["x-request-id"] : undefined;
-        const entered = this.pipeline.enter(port, incoming === undefined ? undefined : requestId(header));
+        const port = new HonoPort(request, rest[0]);
+        const entered = this.pipeline.enter(port);
         if (entered.kind === "answer") return answerResponse(entered);
+        // Carried on the request itself (cheaper than a WeakMap): the first middleware does not route it again.
+        (request as Request & Carrier)[ENTERED] = entered;
         if (entered.kind === "unrouted" && this.alone) {
           return answerResponse(
             this.pipeline.notFound({ requestId: entered.requestId, method, target: port.target }),
@@ -254,8 +257,11 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
   // Not an async function: a refusal is answered without a promise, and a request that goes on costs
   // one `then` rather than an async frame.
   readonly first = (c: Context, next: Next): Response | undefined | Promise<Response | undefined> => {
-    const port = new HonoPort(c, undefined);
-    const id = requestId(port.header("x-request-id"));
+    const raw = c.req.raw;
+    const carried = (raw as Request & Carrier)[ENTERED];
+    // Routed already by wrapFetch: no port needed, nor a second look-up.
+    const port = carried === undefined ? new HonoPort(raw, c.env, c.req) : undefined;
+    const id = carried?.requestId ?? requestId(port?.header("x-request-id"));
     c.set("requestId", id);
     // On node the header is added to what goes to node's writeHead (unless the app's response has its
     // own X-Request-Id); elsewhere onto the web response, once it exists.
@@ -263,15 +269,16 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
     const direct = typeof outgoing?.writeHead === "function";
     try {
       if (this.synced !== this.routes.length) this.sync();
-      const entered = this.pipeline.enter(port, id);
+      const entered = carried ?? this.pipeline.enter(port as HonoPort, id);
       if (entered.kind === "answer") return answerResponse(entered);
       const options = entered.kind === "preflight" ? answerResponse(entered.answer) : undefined;
-      c.set(STATE, {
+      const state: RequestState = {
         requestId: id,
-        method: port.method,
-        target: port.target,
+        method: raw.method,
+        target: port?.target ?? targetOf(raw.url),
         options,
-      } satisfies RequestState);
+      };
+      c.set(STATE, state);
       if (direct) stampRequestId(outgoing as NonNullable<NodeBindings["outgoing"]>, id);
       else c.header("X-Request-Id", id);
       return next().then(
@@ -316,7 +323,7 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
     }
     const outcome = await this.pipeline.check(
       prepared,
-      new HonoPort(c, undefined),
+      new HonoPort(c.req.raw, c.env, c.req),
       state.requestId,
       c.req.param(),
     );
@@ -337,6 +344,12 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
     if (state.options !== undefined) return state.options;
     return answerResponse(this.pipeline.notFound(state));
   };
+}
+
+/** What {@link HonoAdapter.wrapFetch} decided for a request it passed on. */
+const ENTERED = Symbol("api-error-codes.entered");
+interface Carrier {
+  [ENTERED]?: Exclude<ReturnType<Pipeline<PrincipalFields>["enter"]>, { kind: "answer" }>;
 }
 
 /** `app.fetch`, as far as the adapter wraps it. */
