@@ -37,7 +37,7 @@ import {
   type PrincipalFields,
 } from "../../pipeline/auth.js";
 import { Pipeline } from "../../pipeline/pipeline.js";
-import type { ErrorContext, RequestPort } from "../../pipeline/port.js";
+import type { ErrorContext } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import { JSON_CONTENT_TYPE, requestId } from "../../response.js";
 import { readLimited } from "../../web/body.js";
