@@ -82,6 +82,16 @@ export function requestHasBody(
 }
 
 /**
+ * Whether a Content-Type names JSON (`application/json`, `application/*+json`, any case and parameters).
+ * @example
+ * isJsonMediaType("application/problem+json; charset=utf-8"); // true
+ */
+export function isJsonMediaType(header: string): boolean {
+  const semicolon = header.indexOf(";");
+  return JSON_MEDIA_TYPE.test((semicolon === -1 ? header : header.slice(0, semicolon)).trim().toLowerCase());
+}
+
+/**
  * Accepts `application/json` and `application/*+json` (any case, any parameters) with no charset or
  * `charset=utf-8`; anything else, or no Content-Type at all, is 415 / 3. Call it only for requests
  * that carry a body. Returns the lower-case media type.

@@ -49,6 +49,7 @@ export function logAnswer(
   status: number,
   message: string,
   error: ApiError<number> | undefined,
+  note?: object,
 ): void {
   if (logger === false) return;
   const failure = status >= 500;
@@ -60,6 +61,7 @@ export function logAnswer(
     code,
     status,
     err: error === undefined ? undefined : logCause(error),
+    ...note,
   };
   if (failure) logger.error(entry, message);
   else logger.info(entry, message);

@@ -11,7 +11,7 @@ import { classify } from "../classify/index.js";
 import { getCode } from "../codes.js";
 import { type ErrorResponseOptions, errorResponse, JSON_CONTENT_TYPE, requestId } from "../response.js";
 import { compileRouteSchemas, createAjv, type RequestParts } from "../validation/schema.js";
-import { serializeBody } from "../wire.js";
+import { parseErrorBody, serializeBody } from "../wire.js";
 import {
   type AuthenticateOptions,
   checkPrincipal,
@@ -26,6 +26,7 @@ import {
   checkContentLength,
   checkContentType,
   DEFAULT_BODY_LIMIT,
+  isJsonMediaType,
   type JsonBodyOptions,
   parseJsonBody,
   requestHasBody,
@@ -171,6 +172,30 @@ export class Pipeline<P extends PrincipalFields = Principal> {
     this.routes.set(key, prepared);
     this.byTemplate.clear();
     return prepared;
+  }
+
+  /**
+   * Tells the pipeline that a framework route carries `prepared` (its `api.route()` contract), so
+   * that {@link Pipeline.enter} names it in `routed.route`: such a route reads its body itself, after
+   * authentication.
+   */
+  attach(method: string, template: string, prepared: PreparedRoute): void {
+    this.routes.set(routeKey(method.toUpperCase(), template), prepared);
+    this.byTemplate.clear();
+  }
+
+  /**
+   * Whether a request carries a JSON body, by its framing and media type: one the app reads its own
+   * way (`express.json()`, `c.req.json()`) gets the same hardening through {@link Pipeline.check}
+   * with no route. Other media types are the app's business.
+   */
+  jsonBody(port: RequestPort): boolean {
+    const type = port.header("content-type");
+    if (type === undefined || !isJsonMediaType(type)) return false;
+    return (
+      port.unframed === true ||
+      requestHasBody(port.header("content-length"), port.header("transfer-encoding"))
+    );
   }
 
   /** The registered route of a match; `undefined` for a route known to the table only. */
@@ -437,11 +462,59 @@ export class Pipeline<P extends PrincipalFields = Principal> {
    * @example
    * catch (thrown) { write(pipeline.fail(thrown, { requestId, method, target })); }
    */
-  fail(thrown: unknown, context: ErrorContext): Answer {
+  fail(thrown: unknown, context: ErrorContext, note?: object): Answer {
     const error = classify(thrown, { method: context.method, path: pathOf(context.target) });
     const response = errorResponse(error, this.responseOptions);
     response.headers["X-Request-Id"] = context.requestId;
-    logAnswer(context.logger ?? this.logger, context, error.code, error.status, error.message, error);
+    logAnswer(context.logger ?? this.logger, context, error.code, error.status, error.message, error, note);
     return { kind: "answer", status: response.status, headers: response.headers, body: response.body, error };
   }
+
+  /**
+   * The answer for an error response made outside the pipeline (an error handler or not-found
+   * handler the app registered, another library's middleware), decided by its body: a conforming one
+   * is kept (with the contract's headers), unless it is a 5xx whose message is not the code's fixed
+   * one; anything else is converted, keeping the status and, for 4xx, a one-line public message, and
+   * the log entry says it was converted. `thrown` is the error the app's handler turned into that
+   * body, when the framework tells it: then the answer is the one for that error.
+   * @example
+   * if (res.status >= 400 && !ours) return write(pipeline.guard(res.status, await res.text(), context));
+   */
+  guard(status: number, text: string | undefined, context: ErrorContext, thrown?: unknown): Answer {
+    const parsed = text === undefined ? undefined : parseErrorBody(text, status);
+    if (parsed?.conforming === true) {
+      const { error_code: code, error_message: message } = parsed.body;
+      if (status < 500 || message === getCode(code)?.message) {
+        const headers = {
+          "Content-Type": JSON_CONTENT_TYPE,
+          "X-Content-Type-Options": NOSNIFF,
+          "X-Request-Id": context.requestId,
+        };
+        return answerOf(status, headers, text as string);
+      }
+    }
+    const message = status < 500 ? publicMessage(parsed?.body) : undefined;
+    const foreign = Object.assign(new Error(message ?? `HTTP ${status}`), {
+      status,
+      expose: message !== undefined,
+    });
+    return this.fail(foreign, context, {
+      converted: "a non-conforming error answer made outside the contract",
+    });
+  }
 }
+
+/** A one-line message a 4xx body offers (`message`, `error`, `detail`), when it is safe to show. */
+function publicMessage(body: unknown): string | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  const record = body as Record<string, unknown>;
+  for (const key of ["error_message", "message", "detail", "error"]) {
+    const value = record[key];
+    if (typeof value === "string" && value !== "" && value.length <= 200 && !UNSAFE_MESSAGE.test(value))
+      return value;
+  }
+  return undefined;
+}
+
+/** Lines, stack frames and file paths are no message for a client. */
+const UNSAFE_MESSAGE = /[\r\n]|\bat \S+ \(|\.[cm]?[jt]sx?:\d+|node_modules|\/(?:srv|home|usr|var|tmp|app)\//;

@@ -23,7 +23,7 @@ import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import type { ErrorContext, Pass } from "../../pipeline/port.js";
 import type { RouteContract } from "../../pipeline/route.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
-import { RouteScan } from "./routes.js";
+import { PREPARED, RouteScan, type Tagged } from "./routes.js";
 
 export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
 export type { RouteContract } from "../../pipeline/route.js";
@@ -91,7 +91,7 @@ class ExpressPort extends NodePort {
 /** The adapter for one Express app; made by {@link apiErrorCodes}. */
 export class ExpressApi<P extends PrincipalFields = Principal> {
   readonly pipeline: Pipeline<P>;
-  private readonly scan: RouteScan;
+  private readonly scan: RouteScan<P>;
 
   constructor(app: Express, options: ExpressApiOptions<P> = {}) {
     const internals = app as unknown as AppInternals;
@@ -100,7 +100,15 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
     internals[ADAPTED] = true;
     const { protect = {}, ...pipelineOptions } = options;
     this.pipeline = new Pipeline(pipelineOptions);
-    this.scan = new RouteScan(this.pipeline.table, internals.router);
+    this.scan = new RouteScan(this.pipeline, internals.router, (req, status, text) => {
+      const raw = req as Req;
+      const context = {
+        requestId: raw[REQUEST_ID] ?? "",
+        method: raw.method ?? "GET",
+        target: raw.originalUrl ?? raw.url ?? "/",
+      };
+      return this.pipeline.guard(status, text, context);
+    });
     this.takeOver(internals, protect);
   }
 
@@ -125,7 +133,7 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
     handler?: ContextHandler<P, C>,
   ): RequestHandler | [RequestHandler, RequestHandler] {
     const prepared = this.pipeline.prepare(contract, "api-error-codes/express: api.route()");
-    const middleware: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+    const middleware: Tagged = (req: Request, res: Response, next: NextFunction) => {
       const raw = req as IncomingMessage as Req;
       const port = new ExpressPort(raw, raw.originalUrl);
       const id = raw[REQUEST_ID] ?? "";
@@ -141,6 +149,7 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
       if (outcome instanceof Promise) return outcome.then(proceed);
       proceed(outcome);
     };
+    middleware[PREPARED] = prepared;
     if (handler === undefined) return middleware;
     return [
       middleware,
@@ -206,12 +215,27 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
         res.setHeader("X-Request-Id", id);
         // A path the table does not know may still be served by middleware (static files, a mounted
         // app) or by a route the table cannot express: the app gets its chance, 404 when nobody answers.
-        dispatch.call(this, req, res, (error?: unknown) => {
+        const done = (error?: unknown) => {
           // Falsy is how the router says "no error" (`next()`, `next("router")`), as finalhandler reads it.
           if (error) writeAnswer(req, res, pipeline.fail(error, context));
           else if (entered.kind === "preflight") writeAnswer(req, res, entered.answer);
           else writeAnswer(req, res, pipeline.notFound(context));
-        });
+        };
+        // A JSON body on a route without api.route() (read by express.json() or the app's own parser)
+        // is read and checked here, with the same refusals; body-parser then finds it parsed.
+        if (entered.kind !== "routed" || entered.route !== undefined || !pipeline.jsonBody(port)) {
+          dispatch.call(this, req, res, done);
+          return;
+        }
+        const parsed = pipeline.check(undefined, port, id);
+        const proceed = (outcome: Awaited<typeof parsed>): void => {
+          if (outcome.kind === "answer") return writeAnswer(req, res, outcome);
+          // body-parser 2 skips a request whose stream is finished, body-parser 1 one with `_body`.
+          Object.assign(req, { body: outcome.body, _body: true });
+          dispatch.call(this, req, res, done);
+        };
+        if (parsed instanceof Promise) parsed.then(proceed, done);
+        else proceed(parsed);
       } catch (thrown) {
         writeAnswer(req, res, pipeline.fail(thrown, context));
       }

@@ -2,17 +2,29 @@
  * Keeps the route table in step with an Express app's router, so that 405 + Allow, OPTIONS and 501
  * are decided from the app's own routes. Express 5.1 (router 2.2) and Express 4.21 offer no public
  * way to list routes: their `router.stack` of layers, each with `route` (`path`, `methods`) or a
- * mounted router as `handle`, is read here and nowhere else.
+ * mounted router as `handle`, is read here and nowhere else; the `handle` of the app's error
+ * middleware is wrapped here (Express has no hook after the app's own error handling).
  */
 import { METHODS } from "node:http";
-import { pathOf, type RouteTable } from "../../pipeline/routes.js";
+import type { RequestHandler } from "express";
+import type { PrincipalFields } from "../../pipeline/auth.js";
+import type { Pipeline } from "../../pipeline/pipeline.js";
+import type { PreparedRoute } from "../../pipeline/route.js";
+import { pathOf } from "../../pipeline/routes.js";
+import { type Guard, guarded } from "./guard.js";
+
+/** `api.route()` middleware carries its contract, so that the scan can tell the pipeline. */
+export const PREPARED = Symbol("api-error-codes.prepared");
+export type Tagged = RequestHandler & { [PREPARED]?: PreparedRoute };
 
 interface RouteLike {
   path: unknown;
   methods: Record<string, unknown>;
+  stack: readonly { method?: string | undefined; handle: unknown }[];
 }
 interface LayerLike {
   route?: RouteLike | undefined;
+  /** Replaced for the app's error middleware, to guard what it sends. */
   handle: unknown;
   /** Router 2.x keeps the mount path as given; 4.x has `regexp` only. */
   rawPath?: unknown;
@@ -20,6 +32,8 @@ interface LayerLike {
 interface RouterLike {
   stack: readonly LayerLike[];
 }
+
+const GUARDED = new WeakSet<object>();
 
 /** A router whose layers have been read up to `seen`; `prefix` is where it is mounted. */
 interface Mount {
@@ -41,12 +55,13 @@ const joinPath = (prefix: string, path: string): string =>
  * table cannot hold (Express 5 `/files/*splat`, `/opt{/:x}`, a RegExp) is left to Express: the table
  * does not know that path, so the app's router decides it as any path the table does not know.
  */
-export class RouteScan {
+export class RouteScan<P extends PrincipalFields> {
   private readonly mounts: Mount[];
 
   constructor(
-    private readonly table: RouteTable,
+    private readonly pipeline: Pipeline<P>,
     root: unknown,
+    private readonly guard: Guard,
   ) {
     this.mounts = isRouter(root) ? [{ router: root, prefix: "", seen: 0 }] : [];
   }
@@ -59,7 +74,7 @@ export class RouteScan {
     const path = pathOf(target);
     const folded = path.toLowerCase().replace(/(.)\/+$/, "$1");
     if (folded === path) return false;
-    const kind = this.table.resolve(method, folded).kind;
+    const kind = this.pipeline.table.resolve(method, folded).kind;
     return kind !== "not_found" && kind !== "bad_request";
   }
 
@@ -88,6 +103,12 @@ export class RouteScan {
         if (typeof path === "string") this.addRoute(joinPath(mount.prefix, path), route);
       return;
     }
+    if (typeof layer.handle === "function" && layer.handle.length === 4 && !GUARDED.has(layer.handle)) {
+      const handle = guarded(layer.handle as Parameters<typeof guarded>[0], this.guard);
+      GUARDED.add(handle);
+      layer.handle = handle;
+      return;
+    }
     // A router mounted on a string path; one on a pattern (or Express 4's, without `rawPath`) is left to Express.
     if (isRouter(layer.handle) && typeof layer.rawPath === "string") {
       this.mounts.push({
@@ -102,11 +123,16 @@ export class RouteScan {
     for (const name of Object.keys(route.methods)) {
       for (const method of name === "_all" ? METHODS : [name.toUpperCase()]) {
         try {
-          this.table.markRealized(method, template);
+          this.pipeline.table.markRealized(method, template);
         } catch {
           // A path syntax the table cannot hold (see the class comment): Express decides it.
           return;
         }
+        const tagged = route.stack.find(
+          (layer) => (layer.handle as Tagged)[PREPARED] !== undefined && (layer.method ?? name) === name,
+        );
+        const prepared = (tagged?.handle as Tagged | undefined)?.[PREPARED];
+        if (prepared !== undefined) this.pipeline.attach(method, template, prepared);
       }
     }
   }

@@ -126,7 +126,11 @@ export function principalOf<P extends PrincipalFields = Principal>(request: Fast
   return request.principal as unknown as P | undefined;
 }
 
+/** Marks node's request whose error answer the pipeline made, so the guard lets it pass. */
+const ANSWERED = Symbol("api-error-codes.answered");
+
 function send(reply: FastifyReply, answer: Answer): void {
+  (reply.request.raw as IncomingMessage & { [ANSWERED]?: true })[ANSWERED] = true;
   reply
     .code(answer.status)
     .headers(answer.headers)
@@ -335,6 +339,24 @@ async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<Princi
       done: (error: Error | null, body?: unknown) => void,
     ) => done(null, (request.raw as Raw)[PASSED]?.body),
   );
+
+  // An error handler or not-found handler the app sets after the plugin, another plugin's reply:
+  // what it sends for a status >= 400 passes the guard (kept when conforming, converted otherwise).
+  app.addHook("onSend", (request, reply, payload, done) => {
+    if (
+      reply.statusCode < 400 ||
+      (request.raw as IncomingMessage & { [ANSWERED]?: true })[ANSWERED] === true
+    ) {
+      done(null, payload);
+      return;
+    }
+    const text =
+      typeof payload === "string" ? payload : Buffer.isBuffer(payload) ? payload.toString("utf8") : undefined;
+    const answer = pipeline.guard(reply.statusCode, text, contextOf(runtime, request));
+    reply.removeHeader("content-length");
+    reply.code(answer.status).headers(answer.headers);
+    done(null, answer.body);
+  });
 
   app.setNotFoundHandler((request, reply) => unrouted(runtime, request, reply));
   app.setErrorHandler((error, request, reply) => fail(runtime, error, request, reply));

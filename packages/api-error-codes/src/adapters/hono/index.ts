@@ -25,9 +25,7 @@ import type {
   NotFoundHandler,
   Schema,
 } from "hono";
-import { HTTPException } from "hono/http-exception";
 import type { RouterRoute } from "hono/types";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { getPathNoStrict } from "hono/utils/url";
 import { ApiError } from "../../api-error.js";
 import {
@@ -39,7 +37,7 @@ import {
 import { Pipeline } from "../../pipeline/pipeline.js";
 import type { ErrorContext } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
-import { JSON_CONTENT_TYPE, requestId } from "../../response.js";
+import { requestId } from "../../response.js";
 import { readLimited } from "../../web/body.js";
 import { targetOf, toResponse, WebPort } from "../../web/port.js";
 import { type NodeBindings, stampRequestId } from "./node.js";
@@ -75,8 +73,11 @@ const ENTITY_HEADERS = new Set([
 ]);
 /** The contract's own answers, which the first middleware need not inspect on their way out. */
 const ANSWERS = new WeakSet<Response>();
-/** Every `api.route()` middleware, to refuse one registered with `app.use()`, where it would run for every path. */
-const ROUTE_MIDDLEWARE = new WeakSet<object>();
+/**
+ * Every `api.route()` middleware and its contract: the pipeline learns which routes read their body
+ * themselves, and one registered with `app.use()` (where it would run for every path) is refused.
+ */
+const ROUTE_MIDDLEWARE = new WeakMap<object, PreparedRoute>();
 
 function answerResponse(answer: Parameters<typeof toResponse>[0]): Response {
   const response = toResponse(answer);
@@ -165,7 +166,7 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
   route<const C extends RouteContract>(spec: C): RouteMiddleware<P, C> {
     const prepared = this.pipeline.prepare(spec, "api-error-codes/hono: api.route()");
     const middleware = (c: Context, next: Next) => this.run(c, next, prepared);
-    ROUTE_MIDDLEWARE.add(middleware);
+    ROUTE_MIDDLEWARE.set(middleware, prepared);
     return middleware as unknown as RouteMiddleware<P, C>;
   }
 
@@ -187,6 +188,8 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
       }
       try {
         this.pipeline.table.markRealized(entry.method, entry.path);
+        const prepared = ROUTE_MIDDLEWARE.get(entry.handler);
+        if (prepared !== undefined) this.pipeline.attach(entry.method, entry.path, prepared);
       } catch {
         this.foreign.add(entry);
         this.alone = false;
@@ -281,6 +284,17 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
       c.set(STATE, state);
       if (direct) stampRequestId(outgoing as NonNullable<NodeBindings["outgoing"]>, id);
       else c.header("X-Request-Id", id);
+      // A JSON body on a route without api.route() (c.req.json(), a zod validator): read and checked
+      // here with the same refusals; Hono keeps the bytes for the handler's own read.
+      if (
+        entered.kind === "routed" &&
+        entered.route === undefined &&
+        raw.method !== "GET" &&
+        raw.method !== "HEAD"
+      ) {
+        const json = port ?? new HonoPort(raw, c.env, c.req);
+        if (this.pipeline.jsonBody(json)) return this.hardened(c, next, json, id, direct);
+      }
       return next().then(
         () => this.after(c, id, direct),
         (thrown: unknown) => this.thrown(c, thrown),
@@ -290,6 +304,23 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
     }
   };
 
+  private async hardened(
+    c: Context,
+    next: Next,
+    port: HonoPort,
+    id: string,
+    direct: boolean,
+  ): Promise<Response | undefined> {
+    const outcome = await this.pipeline.check(undefined, port, id);
+    if (outcome.kind === "answer") return answerResponse(outcome);
+    try {
+      await next();
+    } catch (thrown) {
+      return this.thrown(c, thrown);
+    }
+    return this.after(c, id, direct);
+  }
+
   /** Hono hands only Error instances to onError; anything else thrown arrives here. */
   private thrown(c: Context, thrown: unknown): undefined {
     c.res = settle(c, this.respond(c, thrown));
@@ -297,21 +328,31 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
   }
 
   /** The guard on what comes back from the app. */
-  private after(c: Context, id: string, direct: boolean): undefined {
+  private after(c: Context, id: string, direct: boolean): undefined | Promise<undefined> {
     const res = c.res;
-    if (res.status >= 400 && !ANSWERS.has(res) && res.headers.get("content-type") !== JSON_CONTENT_TYPE) {
-      // An error response made outside the contract: a sub-app's own onError page (Hono keeps the
-      // error it handled in c.error), or one some middleware or handler returned as text or HTML
-      // (hono/body-limit's custom onError, c.text("...", 404)), answered for its status instead.
-      const thrown = c.error ?? new HTTPException(res.status as ContentfulStatusCode, { res });
-      c.res = settle(c, this.respond(c, thrown));
-    } else if (!direct && !res.headers.has("x-request-id")) {
+    // An error response made outside the pipeline: an onError or notFound the app registered after
+    // ours, a sub-app's own onError, one some middleware or handler returned. Judged by its body.
+    if (res.status >= 400 && !ANSWERS.has(res)) return this.guard(c, res);
+    if (!direct && !res.headers.has("x-request-id")) {
       try {
         res.headers.set("X-Request-Id", id);
       } catch {
         c.header("X-Request-Id", id); // immutable headers (a proxied fetch response): copied
       }
     }
+    return undefined;
+  }
+
+  private async guard(c: Context, res: Response): Promise<undefined> {
+    let text: string | undefined;
+    try {
+      text = await res.text();
+    } catch {
+      text = undefined;
+    }
+    const state = this.stateOf(c);
+    // Hono keeps the error its (or the app's) onError turned into this response in c.error.
+    c.res = settle(c, answerResponse(this.pipeline.guard(res.status, text, state, c.error)));
     return undefined;
   }
 

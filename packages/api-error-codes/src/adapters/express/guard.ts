@@ -1,0 +1,68 @@
+/**
+ * Error middleware the app registers (`app.use((err, req, res, next) => ...)`, Sentry-style
+ * handlers) keeps running, but what it sends for a status >= 400 passes the pipeline's guard: a
+ * conforming body goes out as it is, anything else (an HTML page, a stack) is converted.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Answer } from "../../pipeline/port.js";
+
+export type Guard = (req: IncomingMessage, status: number, text: string | undefined) => Answer;
+type ErrorMiddleware = (error: unknown, req: IncomingMessage, res: ServerResponse, next: unknown) => unknown;
+
+/** Headers of the replaced body that describe it, not the outcome. */
+const ENTITY_HEADERS = ["content-length", "content-type", "content-encoding", "etag", "content-disposition"];
+
+/** Holds back what an error response writes, to judge it whole when it ends. */
+function watch(req: IncomingMessage, res: ServerResponse, guard: Guard): void {
+  const { write, end } = res;
+  const chunks: Buffer[] = [];
+  const take = (chunk: unknown, encoding: unknown): void => {
+    if (chunk === undefined || chunk === null || typeof chunk === "function") return;
+    chunks.push(
+      typeof chunk === "string"
+        ? Buffer.from(chunk, (encoding as BufferEncoding) || "utf8")
+        : Buffer.from(chunk as Uint8Array),
+    );
+  };
+  res.write = function heldWrite(
+    this: ServerResponse,
+    chunk: unknown,
+    encoding?: unknown,
+    callback?: unknown,
+  ) {
+    if (res.statusCode < 400 || res.headersSent)
+      return write.call(this, chunk as string, encoding as BufferEncoding, callback as () => void);
+    take(chunk, encoding);
+    return true;
+  } as ServerResponse["write"];
+  res.end = function guardedEnd(
+    this: ServerResponse,
+    chunk?: unknown,
+    encoding?: unknown,
+    callback?: unknown,
+  ) {
+    res.write = write;
+    res.end = end;
+    if (res.statusCode < 400 || res.headersSent)
+      return end.call(this, chunk as string, encoding as BufferEncoding, callback as () => void);
+    take(chunk, encoding);
+    const answer = guard(
+      req,
+      res.statusCode,
+      req.method === "HEAD" ? undefined : Buffer.concat(chunks).toString("utf8"),
+    );
+    for (const name of ENTITY_HEADERS) res.removeHeader(name);
+    res.statusCode = answer.status;
+    for (const name in answer.headers) res.setHeader(name, answer.headers[name] as string);
+    res.setHeader("Content-Length", Buffer.byteLength(answer.body));
+    return end.call(this, req.method === "HEAD" ? undefined : answer.body, "utf8", callback as () => void);
+  } as ServerResponse["end"];
+}
+
+/** The app's error middleware, its answer guarded; four parameters, as Express tells error middleware apart. */
+export function guarded(handle: ErrorMiddleware, guard: Guard): ErrorMiddleware {
+  return function guardedErrorMiddleware(error, req, res, next) {
+    watch(req, res, guard);
+    return handle(error, req, res, next);
+  };
+}
