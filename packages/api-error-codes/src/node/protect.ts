@@ -9,6 +9,14 @@ import type { Violation } from "../details.js";
 import { type ErrorResponse, errorResponse, requestId } from "../response.js";
 import { writeAnswer } from "./port.js";
 
+/** node's HTTP/1 server (and https'), told by what this module uses of it: HTTP/2 servers have no `headersTimeout`. */
+function isHttp1(server: object): server is Server {
+  return (
+    typeof (server as Partial<Server>).headersTimeout === "number" &&
+    typeof (server as Partial<Server>).on === "function"
+  );
+}
+
 const REASONS: Record<number, string> = {
   400: "Bad Request",
   408: "Request Timeout",
@@ -160,11 +168,15 @@ export interface ProtectOptions {
  * Makes a node HTTP server answer malformed requests (bad request line, smuggling attempts, header
  * overflow, slow headers or body, a missing, doubled or invalid Host, CONNECT) with a conforming
  * 400 / 408 / 413 / 431 instead of node's bare reply or a silent close. Replaces other `clientError`,
- * `connect` and `checkExpectation` listeners (Fastify installs a `clientError` one).
+ * `connect` and `checkExpectation` listeners (Fastify installs a `clientError` one). Takes whatever a
+ * framework's `listen`/`serve` returns (@hono/node-server's `serve()` types it as HTTP/1 or HTTP/2):
+ * an HTTP/2 server, which has no such parser errors, is returned as it is.
  * @example
  * protectServer(http.createServer(handler)).listen(3000);
+ * protectServer(serve({ fetch: app.fetch, port: 3000 })); // @hono/node-server
  */
-export function protectServer<S extends Server>(server: S, options: ProtectOptions = {}): S {
+export function protectServer<S extends object>(server: S, options: ProtectOptions = {}): S {
+  if (!isHttp1(server)) return server;
   server.removeAllListeners("clientError");
   server.on("clientError", writeClientError);
   server.removeAllListeners("connect");

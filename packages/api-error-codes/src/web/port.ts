@@ -60,14 +60,17 @@ export class WebPort implements RequestPort {
 }
 
 /**
- * The answer as a web `Response`, with an explicit `Content-Length` (HEAD answered from a GET
- * response keeps it).
+ * The answer as a web `Response`; with `contentLength`, an explicit `Content-Length` (for a HEAD
+ * answer whose body a framework drops; servers compute it for a body they write).
  * @example
  * return toResponse(pipeline.fail(error, context));
  */
-export function toResponse(answer: Pick<Answer, "status" | "headers" | "body">): Response {
+export function toResponse(
+  answer: Pick<Answer, "status" | "headers" | "body">,
+  contentLength = false,
+): Response {
   const headers = answer.headers;
-  if (answer.body !== "") headers["Content-Length"] = String(byteLength(answer.body));
+  if (contentLength && answer.body !== "") headers["Content-Length"] = String(byteLength(answer.body));
   return new Response(answer.body === "" ? null : answer.body, { status: answer.status, headers });
 }
 

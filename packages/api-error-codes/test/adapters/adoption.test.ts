@@ -16,6 +16,7 @@ import { apiErrorCodes as fastifyPlugin, serverOptions } from "../../src/adapter
 import { apiErrorCodes as honoAdapter } from "../../src/adapters/hono/index.js";
 import { parseErrorBody } from "../../src/index.js";
 import type { ErrorLogger } from "../../src/pipeline/port.js";
+import { express4 } from "./builders.js";
 
 const SECRET = "hunter2-db-password";
 const LEAK = /hunter2|\bat \S+ \(|node_modules|\.[cm]?[jt]s:\d+/;
@@ -50,12 +51,12 @@ async function listen(server: Server, log: ReturnType<typeof recorder>): Promise
   return { url, log, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-function buildExpress(): Promise<Running> {
+function buildExpress(factory: typeof express = express): Promise<Running> {
   const log = recorder();
-  const app = express();
+  const app = factory();
   expressAdapter(app, { logger: log });
   app.use("/favicon.ico", (_req, res) => res.type("image/x-icon").send(Buffer.from([0, 0, 1, 0])));
-  app.use(express.json());
+  app.use(factory.json());
   app.post("/plain", (req, res) => res.json({ got: req.body }));
   app.get("/leak", () => {
     throw new Error(`connect failed: ${SECRET}`);
@@ -133,7 +134,12 @@ async function buildFastify(): Promise<Running> {
   return listen(app.server, log);
 }
 
-const BUILDERS = { express: buildExpress, hono: buildHono, fastify: buildFastify } as const;
+const BUILDERS = {
+  express: () => buildExpress(),
+  "express 4": () => buildExpress(express4),
+  hono: buildHono,
+  fastify: buildFastify,
+} as const;
 
 async function expectError(response: Response, status: number, code: number) {
   const text = await response.text();

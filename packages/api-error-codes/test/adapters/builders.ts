@@ -9,6 +9,8 @@ import { Agent, createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import express, { type Request, type Response } from "express";
+import express4Module from "express-4";
+import { getRequestListener as oldRequestListener } from "hono-node-server-1";
 import { type ExpressApiOptions, apiErrorCodes as expressAdapter } from "../../src/adapters/express/index.js";
 import { createApi, type NodeApi, type NodeApiOptions, reply } from "../../src/adapters/node/index.js";
 import { type ProtectOptions, protectServer } from "../../src/node/protect.js";
@@ -42,6 +44,8 @@ export interface BuildOptions {
   logger?: ErrorLogger | false;
   /** Reuse connections (one keep-alive agent per target) instead of one connection per request. */
   keepAlive?: boolean;
+  /** Hono on the oldest @hono/node-server the package supports (1.19.10) instead of 2.x. */
+  honoNodeServer?: "1.19" | "2";
   /** Short header and request timeouts (slow-client tests), checked every 200 ms. */
   timeouts?: ProtectOptions;
 }
@@ -68,9 +72,12 @@ export function nodeSpecApi(options: NodeApiOptions = {}): NodeApi {
   return api;
 }
 
-/** The shared application of app.ts on Express. */
-export function expressSpecApp(options: ExpressApiOptions = {}) {
-  const app = express();
+/** Express 4 (still the most installed major), typed as Express 5: the adapter takes either. */
+export const express4 = express4Module as unknown as typeof express;
+
+/** The shared application of app.ts on Express (5 unless the factory of another major is given). */
+export function expressSpecApp(options: ExpressApiOptions = {}, factory: typeof express = express) {
+  const app = factory();
   const api = expressAdapter(app, { auth: { lookup }, openapi, logger: false, ...options });
   for (const route of routes) {
     const method = route.method.toLowerCase() as "get" | "post" | "put" | "delete" | "patch";
@@ -163,7 +170,8 @@ export async function buildHono(options: BuildOptions = {}): Promise<Target> {
   }
   // The documented setup: @hono/node-server's own request errors through the contract, and the
   // server protected against malformed HTTP.
-  const listener = getRequestListener(app.fetch, { hostname: "127.0.0.1", errorHandler: api.requestError });
+  const requestListener = options.honoNodeServer === "1.19" ? oldRequestListener : getRequestListener;
+  const listener = requestListener(app.fetch, { hostname: "127.0.0.1", errorHandler: api.requestError });
   const server = protectServer(checkOften(createServer(listener), options), options.timeouts);
   const port = await listening(server);
   return socketTarget("hono", server, port, options);

@@ -6,7 +6,7 @@ import { buildApp as buildExample } from "../../examples/express.js";
 import { apiErrorCodes, protectServer } from "../../src/adapters/express/index.js";
 import { ApiError, parseErrorBody } from "../../src/index.js";
 import type { ErrorLogger } from "../../src/pipeline/port.js";
-import { expressSpecApp as buildScenarioApp } from "./builders.js";
+import { expressSpecApp as buildScenarioApp, express4 } from "./builders.js";
 import { type Answer, check, overHttp, type Send } from "./harness.js";
 import { expectMalformedAnswer, MALFORMED, rawRequest } from "./raw-socket.js";
 import { type Scenario, scenarios } from "./scenarios.js";
@@ -60,10 +60,13 @@ function expectError(answer: Answer, status: number, code: number): ReturnType<t
   return parsed;
 }
 
-describe("express adapter: shared scenarios", () => {
+describe.each([
+  ["5", express],
+  ["4", express4],
+] as const)("express adapter on Express %s: shared scenarios", (_major, factory) => {
   let running: Running;
   beforeAll(async () => {
-    running = await start(buildScenarioApp().app);
+    running = await start(buildScenarioApp({}, factory).app);
   });
   afterAll(() => stop(running));
 

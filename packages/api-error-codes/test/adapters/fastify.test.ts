@@ -247,6 +247,41 @@ describe("fastify adapter: Fastify's own mechanisms", () => {
 });
 
 describe("fastify adapter: registration", () => {
+  it("with Fastify's logger off, 5xx entries still reach stderr (4xx do not)", async () => {
+    const app = Fastify({ ...serverOptions, logger: false });
+    await app.register(apiErrorCodes);
+    app.get("/boom", async () => {
+      throw new Error("boom");
+    });
+    const lines: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => lines.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+      expect((await app.inject({ url: "/boom" })).statusCode).toBe(500);
+      expect((await app.inject({ url: "/nope" })).statusCode).toBe(404);
+    } finally {
+      process.stderr.write = write;
+    }
+    const entries = lines.map((line) => JSON.parse(line) as { level: number; code: number; status: number });
+    expect(entries).toMatchObject([{ level: 50, code: 0, status: 500 }]);
+  });
+
+  it("a Fastify made without serverOptions is reported once, at the first request", async () => {
+    const messages: string[] = [];
+    const logger = { info: () => {}, error: (_entry: object, message: string) => messages.push(message) };
+    for (const options of [{}, serverOptions]) {
+      messages.length = 0;
+      const app = Fastify(options);
+      await app.register(apiErrorCodes, { logger });
+      app.get("/x", async () => ({ x: 1 }));
+      await app.inject({ url: "/x" });
+      await app.inject({ url: "/x" });
+      expect(messages.filter((m) => m.includes("serverOptions"))).toHaveLength(
+        options === serverOptions ? 0 : 1,
+      );
+    }
+  });
+
   it("refuses to start when routes were declared before the plugin (their auth would be skipped)", async () => {
     const app = Fastify();
     app.register(apiErrorCodes, { auth: { lookup }, logger: false }); // not awaited

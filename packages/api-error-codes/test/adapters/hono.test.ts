@@ -4,13 +4,14 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener, serve } from "@hono/node-server";
 import { Hono } from "hono";
+import { cors } from "hono/cors";
 import { TrieRouter } from "hono/router/trie-router";
+import { getRequestListener as oldRequestListener } from "hono-node-server-1";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp as buildExample } from "../../examples/hono.js";
-import { apiErrorCodes } from "../../src/adapters/hono/index.js";
+import { apiErrorCodes, protectServer } from "../../src/adapters/hono/index.js";
 import { parseErrorBody } from "../../src/index.js";
-import { protectServer } from "../../src/node/protect.js";
-import { buildHono } from "./builders.js";
+import { buildHono, type Target } from "./builders.js";
 import { type Answer, check, overHttp, type Send } from "./harness.js";
 import { buildExtras, buildSpecApp, capture, type Entry } from "./hono-apps.js";
 import { expectMalformedAnswer, MALFORMED, rawRequest } from "./raw-socket.js";
@@ -68,7 +69,9 @@ describe("hono adapter over a real socket (@hono/node-server)", () => {
   let send: Send;
 
   beforeAll(async () => {
-    server = protectServer(serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }) as Server);
+    // What serve() returns, as it is: protectServer is on the hono subpath and takes its type.
+    const served = protectServer(serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }));
+    server = served as Server;
     if (!server.listening) await once(server, "listening");
     port = (server.address() as AddressInfo).port;
     send = overHttp(port);
@@ -391,6 +394,49 @@ describe("examples/hono.ts", () => {
         "application/json; charset=utf-8",
       ]);
       expect(((await res.json()) as { error_code: number }).error_code).toBe(code);
+    }
+  });
+});
+
+describe.each(["1.19", "2"] as const)("hono adapter on @hono/node-server %s, over a socket", (version) => {
+  let target: Target;
+  beforeAll(async () => {
+    target = await buildHono({ socket: true, honoNodeServer: version });
+  });
+  afterAll(() => target.close());
+
+  it.each(scenarios.map((s) => [s.name, s] as const))("%s", async (_name, scenario) => {
+    check(scenario, await target.send(scenario));
+  });
+
+  it("an error through middleware that touches headers has one Content-Length (node's fetch reads it)", async () => {
+    const app = new Hono();
+    apiErrorCodes(app, { logger: false });
+    app.use(cors());
+    app.use(async (c, next) => {
+      await next();
+      c.header("X-Extra", "1");
+    });
+    app.get("/boom", () => {
+      throw new Error("boom");
+    });
+    const listener = version === "1.19" ? oldRequestListener : getRequestListener;
+    const server = createServer(listener(app.fetch));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      for (const [path, status] of [
+        ["/boom", 500],
+        ["/nope", 404],
+      ] as const) {
+        const response = await fetch(base + path, { headers: { origin: "http://a.example" } });
+        expect(response.status).toBe(status);
+        expect(response.headers.get("access-control-allow-origin")).toBe("*");
+        expect(parseErrorBody(await response.text(), status).conforming).toBe(true);
+      }
+    } finally {
+      server.close();
     }
   });
 });

@@ -65,7 +65,10 @@ type Req = IncomingMessage & {
 
 /** What this adapter uses of an Express app (`app.handle` is how Express dispatches every request). */
 interface AppInternals {
+  /** Express 5's router; Express 4 makes `_router` in `lazyrouter()` (its `router` getter throws). */
   router: unknown;
+  _router?: unknown;
+  lazyrouter?: () => void;
   handle(req: IncomingMessage, res: ServerResponse, callback?: (error?: unknown) => void): void;
   listen(...args: unknown[]): Server;
   [ADAPTED]?: true;
@@ -100,7 +103,12 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
     internals[ADAPTED] = true;
     const { protect = {}, ...pipelineOptions } = options;
     this.pipeline = new Pipeline(pipelineOptions);
-    this.scan = new RouteScan(this.pipeline, internals.router, (req, status, text) => {
+    let router: unknown;
+    if (typeof internals.lazyrouter === "function") {
+      internals.lazyrouter();
+      router = internals._router;
+    } else router = internals.router;
+    this.scan = new RouteScan(this.pipeline, router, (req, status, text) => {
       const raw = req as Req;
       const context = {
         requestId: raw[REQUEST_ID] ?? "",

@@ -20,8 +20,15 @@ export type Tagged = RequestHandler & { [PREPARED]?: PreparedRoute };
 interface RouteLike {
   path: unknown;
   methods: Record<string, unknown>;
-  stack: readonly { method?: string | undefined; handle: unknown }[];
+  stack: readonly RouteLayer[];
 }
+interface RouteLayer {
+  method?: string | undefined;
+  handle: unknown;
+  /** Express 4's layers (router 1.x) have this; Express 5 catches rejected handlers itself. */
+  handle_request?: unknown;
+}
+type Handler = (req: unknown, res: unknown, next: (error?: unknown) => void) => unknown;
 interface LayerLike {
   route?: RouteLike | undefined;
   /** Replaced for the app's error middleware, to guard what it sends. */
@@ -34,6 +41,25 @@ interface RouterLike {
 }
 
 const GUARDED = new WeakSet<object>();
+
+/**
+ * Express 4 leaves a rejected promise of an async handler unhandled (the request then hangs): the
+ * handler's rejection goes to `next`, as Express 5 does it.
+ */
+function catchRejections(layer: RouteLayer): void {
+  const handle = layer.handle as Handler;
+  // api.route()'s own middleware never rejects, and keeps its tag.
+  if (typeof handle !== "function" || handle.length > 3 || GUARDED.has(handle) || PREPARED in handle) return;
+  const caught: Handler = function caughtHandler(req, res, next) {
+    const result = handle(req, res, next);
+    if (typeof (result as { then?: unknown } | undefined)?.then === "function") {
+      (result as Promise<unknown>).then(undefined, (error: unknown) => next(error ?? new Error("rejected")));
+    }
+    return result;
+  };
+  GUARDED.add(caught);
+  layer.handle = caught;
+}
 
 /** A router whose layers have been read up to `seen`; `prefix` is where it is mounted. */
 interface Mount {
@@ -120,6 +146,7 @@ export class RouteScan<P extends PrincipalFields> {
   }
 
   private addRoute(template: string, route: RouteLike): void {
+    for (const layer of route.stack) if (layer.handle_request !== undefined) catchRejections(layer);
     for (const name of Object.keys(route.methods)) {
       for (const method of name === "_all" ? METHODS : [name.toUpperCase()]) {
         try {

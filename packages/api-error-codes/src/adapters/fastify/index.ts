@@ -29,6 +29,7 @@ import { ApiError } from "../../api-error.js";
 import { NodePort } from "../../node/port.js";
 import { type ProtectOptions, protectServer } from "../../node/protect.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
+import { stderrLogger } from "../../pipeline/log.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import type { Answer, ErrorLogger, Pass } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
@@ -88,6 +89,13 @@ interface Runtime {
 }
 
 const runtimes = new WeakMap<object, Runtime>();
+
+/** The default logger's 5xx entries only. */
+const failuresOnly: ErrorLogger = {
+  info: () => {},
+  error: (entry, message) => stderrLogger.error(entry, message),
+  isLevelEnabled: (level) => level === "error",
+};
 let fallback: Runtime | undefined;
 
 /** The id `genReqId` gave a request, kept on node's request so that it is not checked twice. */
@@ -306,13 +314,32 @@ async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<Princi
   const ignoreTrailingSlash =
     config.routerOptions?.ignoreTrailingSlash ?? config.ignoreTrailingSlash ?? false;
   const pipeline = new Pipeline<PrincipalFields>({ ignoreTrailingSlash, ...rest });
-  const runtime: Runtime = { pipeline, logger: options.logger };
+  // Fastify({ logger: false }) gives a logger without levels that drops everything: 5xx entries
+  // still go to stderr then, as the other adapters write them.
+  const silent = typeof (app.log as Partial<ErrorLogger>).isLevelEnabled !== "function";
+  const runtime: Runtime = { pipeline, logger: options.logger ?? (silent ? failuresOnly : undefined) };
+  let checkedServerOptions = false;
   runtimes.set(app, runtime);
 
   app.decorateRequest("principal", undefined);
   app.decorateRequest("requestId", "");
 
   app.addHook("onRequest", (request, reply, done) => {
+    if (!checkedServerOptions) {
+      checkedServerOptions = true;
+      // Fastify offers no public way to read its server options: the first request tells.
+      const logger = runtime.logger;
+      if (
+        (request.raw as IncomingMessage & { [GENERATED]?: string })[GENERATED] === undefined &&
+        logger !== false
+      ) {
+        const message =
+          "api-error-codes/fastify: Fastify was created without serverOptions (Fastify({ ...serverOptions })): " +
+          "request ids differ from X-Request-Id and router errors (bad percent-encoding, long parameters) are not the contract's";
+        if (logger === undefined) request.log.warn(message);
+        else logger.error({ plugin: "api-error-codes" }, message);
+      }
+    }
     const id = contractId(request);
     request.requestId = id;
     reply.header("x-request-id", id);

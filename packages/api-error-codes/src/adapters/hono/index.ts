@@ -43,6 +43,8 @@ import { targetOf, toResponse, WebPort } from "../../web/port.js";
 import { type NodeBindings, stampRequestId } from "./node.js";
 import type { HonoApi, HonoApiOptions, RouteMiddleware } from "./types.js";
 
+// Node only, imported by nothing else here: the adapter itself still runs on any runtime.
+export { type ProtectOptions, protectServer } from "../../node/protect.js";
 export type { RouteContract } from "../../pipeline/route.js";
 export { notRealized } from "../../pipeline/routes.js";
 export type {
@@ -79,8 +81,13 @@ const ANSWERS = new WeakSet<Response>();
  */
 const ROUTE_MIDDLEWARE = new WeakMap<object, PreparedRoute>();
 
-function answerResponse(answer: Parameters<typeof toResponse>[0]): Response {
-  const response = toResponse(answer);
+/**
+ * The answer as a Response. Its length is left to the server (@hono/node-server 1.19.10 and older
+ * add their own `Content-Length` and would send two), except for HEAD: Hono answers it from the GET
+ * response without the body, so the length must be given.
+ */
+function answerResponse(answer: Parameters<typeof toResponse>[0], method?: string): Response {
+  const response = toResponse(answer, method === "HEAD");
   ANSWERS.add(response);
   return response;
 }
@@ -198,7 +205,7 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
   }
 
   respond(c: Context, thrown: unknown): Response {
-    return answerResponse(this.pipeline.fail(thrown, this.stateOf(c)));
+    return answerResponse(this.pipeline.fail(thrown, this.stateOf(c)), c.req.method);
   }
 
   readonly requestError = (error: unknown): Response => {
@@ -273,8 +280,8 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
     try {
       if (this.synced !== this.routes.length) this.sync();
       const entered = carried ?? this.pipeline.enter(port as HonoPort, id);
-      if (entered.kind === "answer") return answerResponse(entered);
-      const options = entered.kind === "preflight" ? answerResponse(entered.answer) : undefined;
+      if (entered.kind === "answer") return answerResponse(entered, raw.method);
+      const options = entered.kind === "preflight" ? answerResponse(entered.answer, raw.method) : undefined;
       const state: RequestState = {
         requestId: id,
         method: raw.method,
@@ -312,7 +319,7 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
     direct: boolean,
   ): Promise<Response | undefined> {
     const outcome = await this.pipeline.check(undefined, port, id);
-    if (outcome.kind === "answer") return answerResponse(outcome);
+    if (outcome.kind === "answer") return answerResponse(outcome, c.req.method);
     try {
       await next();
     } catch (thrown) {
@@ -352,7 +359,7 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
     }
     const state = this.stateOf(c);
     // Hono keeps the error its (or the app's) onError turned into this response in c.error.
-    c.res = settle(c, answerResponse(this.pipeline.guard(res.status, text, state, c.error)));
+    c.res = settle(c, answerResponse(this.pipeline.guard(res.status, text, state, c.error), c.req.method));
     return undefined;
   }
 
@@ -368,7 +375,7 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
       state.requestId,
       c.req.param(),
     );
-    if (outcome.kind === "answer") return settle(c, answerResponse(outcome));
+    if (outcome.kind === "answer") return settle(c, answerResponse(outcome, c.req.method));
     if (prepared.auth) c.set("principal", outcome.principal);
     const schema = prepared.contract.schema;
     if (schema?.body !== undefined) c.req.addValidatedData("json", outcome.body as object);
@@ -383,7 +390,7 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
   readonly notFound: NotFoundHandler = (c) => {
     const state = this.stateOf(c);
     if (state.options !== undefined) return state.options;
-    return answerResponse(this.pipeline.notFound(state));
+    return answerResponse(this.pipeline.notFound(state), c.req.method);
   };
 }
 
