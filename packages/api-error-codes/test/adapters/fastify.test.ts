@@ -414,7 +414,7 @@ describe("fastify adapter: the quickstart example", () => {
     expect(created.headers.location).toBe("/orders/1");
     const found = await app.inject({ method: "GET", url: "/orders/1" });
     expect(found.statusCode).toBe(200);
-    expect(found.json()).toStrictEqual({ id: 1, item: "tea", quantity: 2, owner: "u-1" });
+    expect(found.json()).toStrictEqual({ id: 1, item: "tea", quantity: 2, owner: "u-demo" });
 
     const absent = await app.inject({ method: "GET", url: "/orders/2" });
     expect(absent.statusCode).toBe(404);

@@ -377,7 +377,11 @@ describe("examples/hono.ts", () => {
     });
     expect(created.status).toBe(201);
     expect(created.headers.get("location")).toBe("/orders/1");
-    expect(await (await app.request("/orders/1")).json()).toMatchObject({ id: 1, item: "tea", owner: "u1" });
+    expect(await (await app.request("/orders/1")).json()).toMatchObject({
+      id: 1,
+      item: "tea",
+      owner: "u-demo",
+    });
     const codes: [string, RequestInit, number, number][] = [
       ["/orders/2", {}, 404, 10],
       ["/nope", {}, 404, 10],

@@ -1,11 +1,10 @@
 /**
  * node adapter beyond the shared scenarios: malformed HTTP over raw sockets, slow clients, the log
- * entry per error, and the quickstart example.
+ * entry per error.
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApi } from "../../examples/node.js";
 import { createApi } from "../../src/adapters/node/index.js";
 import { expectMalformedAnswer, MALFORMED, rawRequest } from "./raw-socket.js";
 
@@ -101,41 +100,5 @@ describe("one log entry per error", () => {
         message: "Resource not found",
       },
     ]);
-  });
-});
-
-describe("quickstart example", () => {
-  let example: Server;
-  let base = "";
-  beforeAll(async () => {
-    example = buildApi().createServer();
-    await new Promise<void>((resolve) => example.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(example.address() as AddressInfo).port}`;
-  });
-  afterAll(() => new Promise<void>((resolve) => example.close(() => resolve())));
-
-  it("answers success, 404, 405 and validation errors", async () => {
-    const created = await fetch(`${base}/orders`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ item: "book", quantity: 2 }),
-    });
-    expect(created.status).toBe(201);
-    expect(await created.json()).toStrictEqual({ id: 1, item: "book", quantity: 2 });
-    expect((await fetch(`${base}/orders/1`)).status).toBe(200);
-    expect(await (await fetch(`${base}/orders/9`)).json()).toStrictEqual({
-      error_code: 10,
-      error_message: "Resource not found",
-      details: { resource: "order", id: "9" },
-    });
-    const patch = await fetch(`${base}/orders`, { method: "PATCH" });
-    expect([patch.status, patch.headers.get("allow")]).toStrictEqual([405, "GET, HEAD, OPTIONS, POST"]);
-    const invalid = await fetch(`${base}/orders`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ item: "book", quantity: "2" }),
-    });
-    expect(invalid.status).toBe(400);
-    expect(((await invalid.json()) as { error_code: number }).error_code).toBe(5);
   });
 });
