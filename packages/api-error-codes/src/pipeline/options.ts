@@ -83,6 +83,8 @@ interface Shape {
   readonly required?: readonly string[];
   /** Hints for keys people write by mistake, e.g. `limit` -> `bodyLimit`. */
   readonly hints?: Readonly<Record<string, string>>;
+  /** `false` stands for "off" (`protect: false`). */
+  readonly orFalse?: boolean;
 }
 
 const AUTH: Shape = {
@@ -102,7 +104,7 @@ const JSON_LIMITS: Shape = {
   },
   hints: { limit: 'the body limit is the top-level option "bodyLimit"' },
 };
-const PROTECT: Check | Shape = { keys: { headersTimeout: nonNegative, requestTimeout: nonNegative } };
+const PROTECT: Shape = { keys: { headersTimeout: nonNegative, requestTimeout: nonNegative }, orFalse: true };
 
 const PIPELINE: Shape = {
   keys: {
@@ -166,7 +168,9 @@ function unknownKey(
 
 /** The first problem of `value` against `shape`, as [path, what is wrong]. */
 function problemIn(value: unknown, shape: Shape, path: string): [string, string] | undefined {
-  if (!isRecord(value)) return [path, "must be an object"];
+  if (value === false && shape.orFalse === true) return undefined;
+  if (!isRecord(value))
+    return [path, shape.orFalse === true ? "must be an object or false" : "must be an object"];
   const known = Object.keys(shape.keys);
   for (const key of Object.keys(value)) {
     const where = path === "" ? key : `${path}.${key}`;
