@@ -17,7 +17,7 @@ import { apiErrorCodes as fastifyPlugin, serverOptions } from "../../src/adapter
 import { classify, registerCode } from "../../src/index.js";
 import { ADAPTERS } from "./builders.js";
 import { viaInject } from "./fastify-support.js";
-import { overHttp } from "./harness.js";
+import { overHttp, type Send } from "./harness.js";
 import { type Built, oneRoute } from "./one-route.js";
 
 /** NestJS's BadRequestException as its ValidationPipe throws it (same fields, same values). */
@@ -41,6 +41,17 @@ async function thrownOn(adapter: (typeof ADAPTERS)[number], thrown: () => unknow
   open.push(built);
   const answer = await built.request({});
   return { status: answer.status, headers: answer.headers, body: JSON.parse(answer.text) as unknown };
+}
+
+/** A limit of one request: the first passes, the second is 429 / 100 with the limiter's Retry-After. */
+async function limitedOnSecond(send: Send, message: string) {
+  expect((await send({ method: "GET", path: "/x" } as never)).status).toBe(200);
+  const limited = await send({ method: "GET", path: "/x" } as never);
+  expect(limited.status).toBe(429);
+  expect(limited.headers["retry-after"]).toBe("60");
+  expect(limited.headers["content-type"]).toBe("application/json; charset=utf-8");
+  expect(JSON.parse(limited.text)).toStrictEqual({ error_code: 100, error_message: message, details: null });
+  return limited;
 }
 
 const GENERIC = { error_code: 0, error_message: "Unknown server side error occurred", details: null };
@@ -152,17 +163,8 @@ describe("with the app's code for 429 registered", () => {
     app.get("/x", async () => ({ ok: true }));
     const send = viaInject(app);
     try {
-      expect((await send({ method: "GET", path: "/x" } as never)).status).toBe(200);
-      const limited = await send({ method: "GET", path: "/x" } as never);
-      expect(limited.status).toBe(429);
-      expect(limited.headers["retry-after"]).toBe("60");
+      const limited = await limitedOnSecond(send, "Rate limit exceeded, retry in 1 minute");
       expect(limited.headers["x-ratelimit-limit"]).toBe("1");
-      expect(limited.headers["content-type"]).toBe("application/json; charset=utf-8");
-      expect(JSON.parse(limited.text)).toStrictEqual({
-        error_code: 100,
-        error_message: "Rate limit exceeded, retry in 1 minute",
-        details: null,
-      });
     } finally {
       await app.close();
     }
@@ -186,15 +188,7 @@ describe("with the app's code for 429 registered", () => {
     await new Promise((resolve) => server.once("listening", resolve));
     const send = overHttp((server.address() as AddressInfo).port);
     try {
-      expect((await send({ method: "GET", path: "/x" } as never)).status).toBe(200);
-      const limited = await send({ method: "GET", path: "/x" } as never);
-      expect(limited.status).toBe(429);
-      expect(limited.headers["retry-after"]).toBe("60");
-      expect(JSON.parse(limited.text)).toStrictEqual({
-        error_code: 100,
-        error_message: "Too many orders, slow down",
-        details: null,
-      });
+      await limitedOnSecond(send, "Too many orders, slow down");
     } finally {
       server.closeAllConnections();
       server.close();
