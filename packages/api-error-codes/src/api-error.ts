@@ -227,7 +227,7 @@ function violationError<C extends 3 | 4 | 5>(
   options: ApiErrorOptions<C> = {},
 ): ApiError<C> {
   const kept = violations.slice(0, MAX_VIOLATIONS);
-  const message = options.message ?? summarizeViolations(kept, violations.length);
+  const message = options.message ?? summarizeViolations(violations);
   return new ApiError<C>(code, { violations: kept } as DetailsOf<C>, { ...options, message });
 }
 

@@ -82,6 +82,12 @@ export {
   requestId,
 } from "./response.js";
 export {
+  type ClassValidatorErrorLike,
+  fromClassValidatorErrors,
+  type ValidatorHookResult,
+  validatorHookError,
+} from "./validation/foreign.js";
+export {
   type AjvErrorLike,
   type FromZodOptions,
   fromAjvErrors,

@@ -205,6 +205,23 @@ describe("ApiError", () => {
     expect(ApiError.fromViolations([violation("pattern"), violation("enum")]).code).toBe(4);
     expect(ApiError.fromViolations([violation("additionalProperties"), violation("type")]).code).toBe(3);
   });
+
+  it("names in its message the violation that decided the code, wherever it is listed", () => {
+    const tooLong = violation("maxLength", "/name");
+    const missing = violation("required", "/quantity");
+    const wrongType = violation("type", "/tags");
+    expect(ApiError.fromViolations([tooLong, missing]).message).toBe(
+      "Invalid request: body /quantity: breaks required (and 1 more)",
+    );
+    expect(ApiError.fromViolations([tooLong, wrongType, violation("minimum")]).message).toBe(
+      "Invalid request: body /tags: breaks type (and 2 more)",
+    );
+    // Past the 100 kept in details, the deciding violation still names the message.
+    const many = [...Array.from({ length: 120 }, (_, i) => violation("maxLength", `/${i}`)), missing];
+    expect(ApiError.fromViolations(many).message).toBe(
+      "Invalid request: body /quantity: breaks required (and 120 more)",
+    );
+  });
 });
 
 describe("isApiError", () => {

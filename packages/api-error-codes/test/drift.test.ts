@@ -38,6 +38,14 @@ describe("drift", () => {
     );
   });
 
+  it("docs/existing-app.md shows the existing-app example the tests run", () => {
+    const doc = readFileSync(new URL("../../../docs/existing-app.md", import.meta.url), "utf8");
+    const example = readFileSync(new URL("../examples/existing-app.ts", import.meta.url), "utf8");
+    expect(doc).toContain(
+      `<!-- example:existing-app:start -->\n\`\`\`ts\n${example.trimEnd()}\n\`\`\`\n<!-- example:existing-app:end -->`,
+    );
+  });
+
   it("the registry holds exactly the built-in codes here (no test registered extras)", () => {
     expect(listCodes().map((d) => d.code)).toStrictEqual(BUILTIN_CODES.map((d) => d.code));
   });

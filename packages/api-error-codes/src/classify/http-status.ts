@@ -1,9 +1,12 @@
 /**
  * Errors that carry an HTTP status from other middleware and frameworks: http-errors (`status` /
  * `statusCode` + `expose`, used by Express and body-parser), Fastify's errors (`statusCode`), Hono's
- * `HTTPException` (`status`), Boom (`isBoom` + `output.statusCode`).
+ * `HTTPException` (`status`), Boom (`isBoom` + `output.statusCode`), NestJS's `HttpException`
+ * (`status` + `response.message`). A status the contract has no code for (429, 402, ...) keeps its
+ * meaning through the application's registered code with that status.
  */
 import { ApiError, type StatusOf } from "../api-error.js";
+import { FIRST_CUSTOM_CODE, listCodes } from "../codes.js";
 import { type ClassifyContext, upstreamError } from "./context.js";
 import { isError, messageOf, num, prop, str } from "./inspect.js";
 import { parseViolation, transport } from "./request.js";
@@ -51,10 +54,23 @@ function httpFailure(thrown: unknown): HttpFailure | undefined {
   if (status === undefined) return undefined;
   // A system error that got a status (send's ENOENT is a 404) names files and hosts: never shown.
   const exposable = prop(thrown, "expose") !== false && str(thrown, "syscall") === undefined;
-  const text = messageOf(thrown);
+  const text = responseMessage(prop(thrown, "response")) ?? messageOf(thrown);
   const res = prop(thrown, "res");
   const headers = prop(thrown, "headers") ?? prop(res, "headers");
   return { status, message: exposable && text !== "" ? text : undefined, header: headerReader(headers) };
+}
+
+/**
+ * NestJS's `HttpException` keeps what the app said in `response`: `{ message: "..." }`, or the
+ * ValidationPipe's `{ message: ["name must be a string", ...] }`; its own `message` is then only
+ * "Bad Request Exception".
+ */
+function responseMessage(response: unknown): string | undefined {
+  const message = prop(response, "message");
+  if (typeof message === "string" && message !== "") return message;
+  if (!Array.isArray(message)) return undefined;
+  const lines = message.filter((line): line is string => typeof line === "string" && line !== "");
+  return lines.length === 0 ? undefined : lines.join("; ");
 }
 
 const HONO_MALFORMED_JSON = "Malformed JSON in request body";
@@ -117,10 +133,60 @@ function fromClientStatus(failure: HttpFailure, thrown: unknown, context: Classi
     case 431:
       return withPublicMessage(transport.headersTooLarge(thrown), message);
     default:
-      // 406, 411, 414, 417, 428, 429...: the request cannot be served as sent. No built-in code
-      // keeps a 429; register an application code for throttling and throw it instead.
-      return ApiError.invalidStructure([], options);
+      // 402, 406, 411, 414, 417, 428, 429...: no built-in code keeps these statuses.
+      return fromRegisteredStatus(failure, thrown) ?? unmapped(status, options);
   }
+}
+
+/** The application's code for a status: the lowest one registered with it as default, else allowing it. */
+function registeredFor(status: number): number | undefined {
+  const custom = listCodes().filter((definition) => definition.code >= FIRST_CUSTOM_CODE);
+  return (
+    custom.find((definition) => definition.status === status) ??
+    custom.find((definition) => definition.statuses.includes(status))
+  )?.code;
+}
+
+/** A foreign status kept through the app's own code, with the error's `Retry-After`. */
+function fromRegisteredStatus(failure: HttpFailure, thrown: unknown): ApiError<number> | undefined {
+  const code = registeredFor(failure.status);
+  if (code === undefined) return undefined;
+  const retry = failure.header("Retry-After")?.trim();
+  const valid = retry !== undefined && (/^\d+$/.test(retry) || !Number.isNaN(Date.parse(retry)));
+  return new ApiError<number>(code, null as never, {
+    status: failure.status,
+    cause: thrown,
+    ...(failure.message === undefined ? {} : { message: failure.message }),
+    ...(valid ? { headers: { "Retry-After": retry } } : {}),
+  });
+}
+
+/** Statuses already reported as lost, once per process each. */
+const reported = new Set<number>();
+
+type Warner = { process?: { emitWarning?: (message: string, options: object) => void } };
+
+/**
+ * 400 / 3 for a status no code keeps, and a warning naming the status the first time it happens:
+ * node's `process.emitWarning` (on stderr unless `--no-warnings`; `process.on("warning")` sees it),
+ * the console elsewhere.
+ */
+function unmapped(status: number, options: { cause: unknown; message?: string }): ApiError<3> {
+  if (!reported.has(status)) {
+    reported.add(status);
+    const message =
+      `api-error-codes: an error with status ${status} was answered 400 / 3 (INVALID_STRUCTURE): ` +
+      `no code is registered with status ${status}. Register one to keep it, e.g. registerCode({ code: 100, ` +
+      `name: "RATE_LIMITED", status: ${status}, message: "Too many requests" }).`;
+    const emit = (globalThis as Warner).process?.emitWarning;
+    if (typeof emit === "function") {
+      emit.call((globalThis as Warner).process, message, {
+        type: "ApiErrorCodesWarning",
+        code: "API_ERROR_CODES_UNMAPPED_STATUS",
+      });
+    } else console.warn(message);
+  }
+  return ApiError.invalidStructure([], options);
 }
 
 function withPublicMessage(error: ApiError<3>, message: string | undefined): ApiError<3> {

@@ -32,6 +32,7 @@ import {
   requestHasBody,
 } from "./body.js";
 import { logAnswer, stderrLogger } from "./log.js";
+import { type ByteSize, checkPipelineOptions, checkRouteContract, toBytes } from "./options.js";
 import {
   type Answer,
   type ErrorContext,
@@ -62,8 +63,8 @@ export interface PipelineOptions<P extends PrincipalFields = Principal> {
   openapi?: OpenApiDocumentLike;
   /** Prefix of every path of `openapi` (e.g. "/v1" when the server URL has it). */
   openapiBasePath?: string;
-  /** Largest JSON body in bytes (413 beyond). Default 1 MiB. */
-  bodyLimit?: number;
+  /** Largest JSON body (413 beyond): bytes, or a size such as `"512kb"` or `"1mb"`. Default 1 MiB. */
+  bodyLimit?: number | ByteSize;
   /** Further JSON body limits (depth 64 by default). */
   json?: Omit<JsonBodyOptions, "limit">;
   /** Development mode: 5xx bodies carry the cause. Never in production. */
@@ -117,9 +118,19 @@ export class Pipeline<P extends PrincipalFields = Principal> {
   private readonly jsonOptions: JsonBodyOptions;
   private readonly notAllowedBodies = new Map<string, string>();
 
-  constructor(options: PipelineOptions<P> = {}) {
+  /** Names the adapter in errors about options and routes, e.g. `api-error-codes/express`. */
+  readonly adapter: string;
+
+  /**
+   * `adapter` names the adapter in the `TypeError`s about mistaken options and route contracts,
+   * which are checked here, when given; keys only some adapters have (`protect`) are accepted for
+   * those (`api-error-codes/express`, `api-error-codes/fastify`).
+   */
+  constructor(options: PipelineOptions<P> = {}, adapter = "api-error-codes") {
+    checkPipelineOptions(options, adapter);
+    this.adapter = adapter;
     this.options = options;
-    this.bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+    this.bodyLimit = toBytes(options.bodyLimit) ?? DEFAULT_BODY_LIMIT;
     this.jsonOptions = { ...options.json, limit: this.bodyLimit };
     this.credentialHeader = (options.auth?.header ?? "authorization").toLowerCase();
     this.logger = options.logger ?? stderrLogger;
@@ -147,14 +158,24 @@ export class Pipeline<P extends PrincipalFields = Principal> {
    * @example
    * const prepared = pipeline.prepare({ auth: true, schema: { body: Order } }, "POST /orders");
    */
-  prepare(contract: RouteContract = {}, where = "this route"): PreparedRoute {
+  prepare(contract: RouteContract = {}, where = `${this.adapter}: this route`): PreparedRoute {
+    checkRouteContract(contract, where);
     const auth = contract.auth !== undefined && contract.auth !== false;
     if (auth && this.options.auth === undefined) {
       throw new TypeError(`${where} requires auth, but no auth.lookup was configured`);
     }
-    const check =
-      contract.schema === undefined ? undefined : compileRouteSchemas(contract.schema, { ajv: this.ajv });
-    return { contract, auth, check };
+    const schema = contract.schema;
+    if (schema === undefined) return { contract, auth, check: undefined };
+    for (const [part, given] of Object.entries(schema)) {
+      // zod schemas compile on their own; a JSON Schema must be one ajv accepts.
+      if (given === undefined || typeof (given as { safeParse?: unknown }).safeParse === "function") continue;
+      if (!this.ajv.validateSchema(given)) {
+        throw new TypeError(
+          `${where}: "schema.${part}" is not a valid JSON Schema: ${this.ajv.errorsText()}`,
+        );
+      }
+    }
+    return { contract, auth, check: compileRouteSchemas(schema, { ajv: this.ajv }) };
   }
 
   /**
@@ -165,10 +186,15 @@ export class Pipeline<P extends PrincipalFields = Principal> {
    */
   route(method: string, template: string, contract: RouteContract = {}): PreparedRoute {
     const name = method.toUpperCase();
+    const where = `${this.adapter}: ${name} ${template}`;
     const key = routeKey(name, template);
-    if (this.routes.has(key)) throw new TypeError(`${name} ${template} is registered twice`);
-    const prepared = this.prepare(contract, `${name} ${template}`);
-    this.table.markRealized(name, template);
+    if (this.routes.has(key)) throw new TypeError(`${where} is registered twice`);
+    const prepared = this.prepare(contract, where);
+    try {
+      this.table.markRealized(name, template);
+    } catch (error) {
+      throw new TypeError(`${this.adapter}: ${(error as Error).message}`, { cause: error });
+    }
     this.routes.set(key, prepared);
     this.byTemplate.clear();
     return prepared;
@@ -493,14 +519,14 @@ export class Pipeline<P extends PrincipalFields = Principal> {
         return answerOf(status, headers, text as string);
       }
     }
+    const note = { converted: "a non-conforming error answer made outside the contract" };
+    if (thrown !== undefined) return this.fail(thrown, context, note);
     const message = status < 500 ? publicMessage(parsed?.body) : undefined;
     const foreign = Object.assign(new Error(message ?? `HTTP ${status}`), {
       status,
       expose: message !== undefined,
     });
-    return this.fail(foreign, context, {
-      converted: "a non-conforming error answer made outside the contract",
-    });
+    return this.fail(foreign, context, note);
   }
 }
 

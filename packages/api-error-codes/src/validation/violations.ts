@@ -54,9 +54,32 @@ export function toPointer(path: readonly (string | number)[]): string {
   return out;
 }
 
-/** A one-line summary used as `error_message` when the caller gave none. */
+/**
+ * The violation that decided the code by the precedence rule: the first structural one, else the
+ * first type violation, else the first.
+ * @example
+ * decidingViolation([{ rule: "maxLength", ... }, { rule: "required", ... }]); // the "required" one
+ */
+export function decidingViolation<V extends Pick<Violation, "rule">>(
+  violations: readonly V[],
+): V | undefined {
+  let type: V | undefined;
+  for (const v of violations) {
+    if (STRUCTURAL_RULES.has(v.rule)) return v;
+    if (type === undefined && TYPE_RULES.has(v.rule)) type = v;
+  }
+  return type ?? violations[0];
+}
+
+/**
+ * A one-line summary used as `error_message` when the caller gave none. It names the violation that
+ * decided the code (a missing member for 3, not the length problem listed before it); `details`
+ * keeps every violation in its order.
+ * @example
+ * summarizeViolations([tooLong, missing]); // "Invalid request: body /item: is required (and 1 more)"
+ */
 export function summarizeViolations(violations: readonly Violation[], total = violations.length): string {
-  const first = violations[0];
+  const first = decidingViolation(violations);
   if (first === undefined) return "Request is invalid";
   const where = first.pointer === "" ? first.in : `${first.in} ${first.pointer}`;
   const more = total > 1 ? ` (and ${total - 1} more)` : "";

@@ -2,7 +2,6 @@
  * node adapter beyond the shared scenarios: malformed HTTP over raw sockets, slow clients, the log
  * entry per error.
  */
-import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApi } from "../../src/adapters/node/index.js";

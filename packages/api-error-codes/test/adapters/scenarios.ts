@@ -874,6 +874,54 @@ const bodies: Scenario[] = [
     },
   },
   {
+    name: "zod: the message names the missing field that decided 3, not the length listed before it",
+    method: "POST",
+    path: "/notes",
+    headers: json,
+    body: JSON.stringify({ title: "x" }),
+    expect: {
+      status: 400,
+      body: violations(
+        3,
+        [
+          {
+            in: "body",
+            pointer: "/title",
+            rule: "minLength",
+            message: "Too small: expected string to have >=3 characters",
+            expected: 3,
+          },
+          { in: "body", pointer: "/count", rule: "required", message: "is required" },
+        ],
+        "Invalid request: body /count: is required (and 1 more)",
+      ),
+    },
+  },
+  {
+    name: "the message names the type violation that decided 5, not the too-long string listed before it",
+    method: "POST",
+    path: "/items",
+    headers: asMember,
+    body: JSON.stringify({ name: "x".repeat(21), quantity: "3" }),
+    expect: {
+      status: 400,
+      body: violations(
+        5,
+        [
+          {
+            in: "body",
+            pointer: "/name",
+            rule: "maxLength",
+            message: "must NOT have more than 20 characters",
+            expected: 20,
+          },
+          { in: "body", pointer: "/quantity", rule: "type", message: "must be integer", expected: "integer" },
+        ],
+        "Invalid request: body /quantity: must be integer (and 1 more)",
+      ),
+    },
+  },
+  {
     name: "zod: a wrong type is 5",
     method: "POST",
     path: "/notes",

@@ -19,6 +19,7 @@ import type { Express, NextFunction, Request, RequestHandler, Response } from "e
 import { NodePort, writeAnswer } from "../../node/port.js";
 import { type ProtectOptions, protectServer } from "../../node/protect.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
+import { claimApp } from "../../pipeline/options.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import type { ErrorContext, Pass } from "../../pipeline/port.js";
 import type { RouteContract } from "../../pipeline/route.js";
@@ -53,7 +54,6 @@ export type ContextHandler<P extends PrincipalFields, C extends RouteContract> =
 
 const REQUEST_ID = Symbol("api-error-codes.request-id");
 const CONTEXT = Symbol("api-error-codes.context");
-const ADAPTED = Symbol("api-error-codes.adapted");
 
 type Req = IncomingMessage & {
   [REQUEST_ID]?: string;
@@ -71,7 +71,6 @@ interface AppInternals {
   lazyrouter?: () => void;
   handle(req: IncomingMessage, res: ServerResponse, callback?: (error?: unknown) => void): void;
   listen(...args: unknown[]): Server;
-  [ADAPTED]?: true;
 }
 
 /**
@@ -98,11 +97,9 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
 
   constructor(app: Express, options: ExpressApiOptions<P> = {}) {
     const internals = app as unknown as AppInternals;
-    if (internals[ADAPTED] === true)
-      throw new TypeError("api-error-codes/express: this app is already adapted");
-    internals[ADAPTED] = true;
-    const { protect = {}, ...pipelineOptions } = options;
-    this.pipeline = new Pipeline(pipelineOptions);
+    const { protect = {} } = options;
+    this.pipeline = new Pipeline(options, "api-error-codes/express");
+    claimApp(app, "api-error-codes/express");
     let router: unknown;
     if (typeof internals.lazyrouter === "function") {
       internals.lazyrouter();
@@ -237,7 +234,10 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
         }
         const parsed = pipeline.check(undefined, port, id);
         const proceed = (outcome: Awaited<typeof parsed>): void => {
-          if (outcome.kind === "answer") return writeAnswer(req, res, outcome);
+          if (outcome.kind === "answer") {
+            writeAnswer(req, res, outcome);
+            return;
+          }
           // body-parser 2 skips a request whose stream is finished, body-parser 1 one with `_body`.
           Object.assign(req, { body: outcome.body, _body: true });
           dispatch.call(this, req, res, done);

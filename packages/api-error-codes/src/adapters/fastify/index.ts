@@ -30,6 +30,7 @@ import { NodePort } from "../../node/port.js";
 import { type ProtectOptions, protectServer } from "../../node/protect.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { stderrLogger } from "../../pipeline/log.js";
+import { claimApp } from "../../pipeline/options.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import type { Answer, ErrorLogger, Pass } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
@@ -301,6 +302,7 @@ function collect(runtime: Runtime, app: FastifyInstance, route: RouteOptions): v
 }
 
 async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<PrincipalFields>): Promise<void> {
+  claimApp(app, "api-error-codes/fastify");
   // Routes are collected as they are declared: an earlier one would silently skip auth and the rest.
   const earlier = app.printRoutes();
   if (!earlier.includes("(empty tree)")) {
@@ -308,12 +310,15 @@ async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<Princi
       `api-error-codes must be registered (and awaited) before any route is declared:\n${earlier}`,
     );
   }
-  const { protect, ...rest } = options;
+  const { protect } = options;
   // The table must agree with Fastify's router on `/orders/` vs `/orders`.
   const config = app.initialConfig;
   const ignoreTrailingSlash =
     config.routerOptions?.ignoreTrailingSlash ?? config.ignoreTrailingSlash ?? false;
-  const pipeline = new Pipeline<PrincipalFields>({ ignoreTrailingSlash, ...rest });
+  const pipeline = new Pipeline<PrincipalFields>(
+    { ignoreTrailingSlash, ...options },
+    "api-error-codes/fastify",
+  );
   // Fastify({ logger: false }) gives a logger without levels that drops everything: 5xx entries
   // still go to stderr then, as the other adapters write them.
   const silent = typeof (app.log as Partial<ErrorLogger>).isLevelEnabled !== "function";

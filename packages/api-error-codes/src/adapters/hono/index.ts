@@ -34,6 +34,7 @@ import {
   type Principal,
   type PrincipalFields,
 } from "../../pipeline/auth.js";
+import { claimApp } from "../../pipeline/options.js";
 import { Pipeline } from "../../pipeline/pipeline.js";
 import type { ErrorContext } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
@@ -57,6 +58,7 @@ export type {
   SchemaOutput,
   ValidatedParts,
 } from "./types.js";
+export { type RespondingApi, zodHook } from "./validators.js";
 
 /** What the first middleware decided, for the route middleware, `onError` and `notFound`. */
 interface RequestState extends ErrorContext {
@@ -167,7 +169,7 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
   constructor(routes: readonly RouterRoute[], options: HonoApiOptions<P>) {
     this.routes = routes;
     this.onTop = routes.length === 0;
-    this.pipeline = new Pipeline(options);
+    this.pipeline = new Pipeline(options, "api-error-codes/hono");
   }
 
   route<const C extends RouteContract>(spec: C): RouteMiddleware<P, C> {
@@ -428,6 +430,7 @@ export function apiErrorCodes<
     app.routes,
     ignoreTrailingSlash === undefined ? options : { ...options, ignoreTrailingSlash },
   );
+  claimApp(app, "api-error-codes/hono");
   app.use(adapter.first as MiddlewareHandler);
   app.fetch = adapter.wrapFetch(app.fetch as FetchLike) as typeof app.fetch;
   app.onError(adapter.onError);

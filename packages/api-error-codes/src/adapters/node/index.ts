@@ -99,7 +99,7 @@ export class NodeApi<P extends PrincipalFields = Principal> {
   private readonly handlers = new Map<PreparedRoute, Handler<P>>();
 
   constructor(options: NodeApiOptions<P> = {}) {
-    this.pipeline = new Pipeline(options);
+    this.pipeline = new Pipeline(options, "api-error-codes/node");
   }
 
   /** Adds a route; `path` in `/orders/:id` or `/orders/{id}` form. */
@@ -109,11 +109,7 @@ export class NodeApi<P extends PrincipalFields = Principal> {
     contract: C,
     handler: Handler<P, C>,
   ): this {
-    try {
-      this.handlers.set(this.pipeline.route(method, path, contract), handler as Handler<P>);
-    } catch (error) {
-      throw new TypeError(`api-error-codes/node: ${(error as Error).message}`, { cause: error });
-    }
+    this.handlers.set(this.pipeline.route(method, path, contract), handler as Handler<P>);
     return this;
   }
 
