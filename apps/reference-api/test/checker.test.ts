@@ -4,7 +4,7 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkCommand } from "../../../packages/api-error-codes/src/cli/check/command.js";
+import { checkCommand } from "../../../packages/checker/src/command.js";
 import { backends } from "./support/backends.js";
 import { call } from "./support/http.js";
 import { startApi, type TestApi } from "./support/server.js";

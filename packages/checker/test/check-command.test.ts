@@ -1,6 +1,6 @@
 /**
- * `api-error-codes check` as a command: arguments, exit codes, output formats, --out, colour and
- * progress; in-process through `run`, and end to end through the built binary.
+ * `api-error-codes-check` as a command: arguments, exit codes, output formats, --out, colour and
+ * progress; in-process through `checkCommand`, and end to end through the built binary.
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -9,13 +9,12 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHECK_HELP } from "../../src/cli/check/command.js";
-import { run } from "../../src/cli/run.js";
+import { CHECK_HELP, checkCommand as run } from "../src/command.js";
 import { ADMIN_TOKEN, EXPIRED_TOKEN, type Fixture, MEMBER_TOKEN, startFixture } from "./fixtures.js";
 
 const ESC = String.fromCharCode(27);
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const bin = join(root, "dist/cli/bin.js");
+const bin = join(root, "dist/bin.js");
 
 let good: Fixture;
 let bad: Fixture;
@@ -29,9 +28,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const full = (f: Fixture) => [
-  "check",
-  f.url,
+const full = (f: Fixture) => [f.url,
   "--spec",
   f.specUrl,
   "--token",
@@ -58,40 +55,40 @@ function assertWellFormedXml(text: string): void {
   expect(text.replace(/<[^>]*>/g, "")).not.toMatch(/[<>]/);
 }
 
-describe("run(['check', ...])", () => {
+describe("checkCommand([...])", () => {
   it("prints help", async () => {
-    expect(await run(["check", "--help"])).toStrictEqual({ exitCode: 0, stdout: CHECK_HELP, stderr: "" });
+    expect(await run(["--help"])).toStrictEqual({ exitCode: 0, stdout: CHECK_HELP, stderr: "" });
   });
 
   it.each([
-    [["check", "a", "b"], 'unexpected argument "b"'],
-    [["check", "not a url"], '"not a url" is not a URL'],
-    [["check", "http://x", "--format", "xml"], '--format must be one of table, json, junit, got "xml"'],
-    [["check", "http://x", "--timeout", "0"], '--timeout must be an integer from 1 to 600000, got "0"'],
+    [["a", "b"], 'unexpected argument "b"'],
+    [["not a url"], '"not a url" is not a URL'],
+    [["http://x", "--format", "xml"], '--format must be one of table, json, junit, sarif, github, got "xml"'],
+    [["http://x", "--timeout", "0"], '--timeout must be an integer from 1 to 600000, got "0"'],
     [
-      ["check", "http://x", "--concurrency", "many"],
+      ["http://x", "--concurrency", "many"],
       '--concurrency must be an integer from 1 to 64, got "many"',
     ],
-    [["check", "http://x", "--token", ""], "--token must be a non-empty single-line token"],
-    [["check", "http://x", "--nope"], "Unknown option '--nope'"],
+    [["http://x", "--token", ""], "--token must be a non-empty single-line token"],
+    [["http://x", "--nope"], "Unknown option '--nope'"],
   ])("refuses %j with exit code 2", async (argv, message) => {
     expect(await run(argv)).toStrictEqual({
       exitCode: 2,
       stdout: "",
-      stderr: `api-error-codes: check: ${message} (see "api-error-codes check --help")\n`,
+      stderr: `api-error-codes-check: ${message} (see "api-error-codes-check --help")\n`,
     });
   });
 
-  it("exits with 2 for an unreachable target or an unreadable spec", async () => {
-    expect(await run(["check", "http://127.0.0.1:1", "--timeout", "2000"])).toStrictEqual({
-      exitCode: 2,
+  it("exits with 3 for an unreachable target or an unreadable spec", async () => {
+    expect(await run(["http://127.0.0.1:1", "--timeout", "2000"])).toStrictEqual({
+      exitCode: 3,
       stdout: "",
-      stderr: "api-error-codes: check: cannot reach http://127.0.0.1:1/: ECONNREFUSED\n",
+      stderr: "api-error-codes-check: cannot reach http://127.0.0.1:1/: ECONNREFUSED\n",
     });
-    expect(await run(["check", good.url, "--spec", join(dir, "missing.json")])).toStrictEqual({
-      exitCode: 2,
+    expect(await run([good.url, "--spec", join(dir, "missing.json")])).toStrictEqual({
+      exitCode: 3,
       stdout: "",
-      stderr: `api-error-codes: check: cannot read the spec ${join(dir, "missing.json")}: ENOENT\n`,
+      stderr: `api-error-codes-check: cannot read the spec ${join(dir, "missing.json")}: ENOENT\n`,
     });
   });
 
@@ -126,15 +123,15 @@ describe("run(['check', ...])", () => {
   it("colours the table on a TTY, unless NO_COLOR is set, and shows progress on a TTY stderr", async () => {
     const writes: string[] = [];
     const stderr = { isTTY: true, write: (text: string) => writes.push(text) };
-    const coloured = await run(["check", good.url], { stdoutIsTTY: true, stderr, env: {} });
+    const coloured = await run([good.url], { stdoutIsTTY: true, stderr, env: {} });
     expect(coloured.stdout).toContain(`${ESC}[32mPASS${ESC}[0m`);
     const progress = new RegExp(`^\r${ESC}\\[Kprobing \\d+/\\d+$`);
     expect(writes.some((w) => progress.test(w))).toBe(true);
     expect(writes.at(-1)).toBe(`\r${ESC}[K`);
-    const plain = await run(["check", good.url], { stdoutIsTTY: true, env: { NO_COLOR: "1" } });
+    const plain = await run([good.url], { stdoutIsTTY: true, env: { NO_COLOR: "1" } });
     expect(plain.stdout).not.toContain(ESC);
     const quiet: string[] = [];
-    await run(["check", good.url], { stderr: { isTTY: false, write: (t: string) => quiet.push(t) } });
+    await run([good.url], { stderr: { isTTY: false, write: (t: string) => quiet.push(t) } });
     expect(quiet).toStrictEqual([]);
   });
 });
@@ -155,7 +152,7 @@ describe("the built binary", () => {
   };
 
   it("was built", () => {
-    expect(existsSync(bin), "run `cd packages/api-error-codes && npx tsup` first").toBe(true);
+    expect(existsSync(bin), "run `npm run build` first").toBe(true);
   });
 
   it("exits with 0 against the conforming fixture (table)", async () => {
@@ -176,8 +173,8 @@ describe("the built binary", () => {
     for (const r of results) {
       expect(Object.keys(r)).toStrictEqual(
         r.skipped === true
-          ? ["check", "operation", "passed", "message", "skipped"]
-          : ["check", "operation", "passed", "message"],
+          ? ["operation", "passed", "message", "skipped"]
+          : ["operation", "passed", "message"],
       );
       expect(typeof r.check).toBe("string");
       expect(r.operation).toMatch(/^(?:[A-Z]+|\*) \/|^raw socket$/);
@@ -230,17 +227,17 @@ describe("the built binary", () => {
     expect(xml).toContain('failures="0"');
   });
 
-  it("exits with 2 and one line for an unreachable target and usage errors", async () => {
-    expect(await exec(["check", "http://127.0.0.1:1"])).toStrictEqual({
-      exitCode: 2,
+  it("exits with 3 for an unreachable target and 2 for usage errors, with one line", async () => {
+    expect(await exec(["http://127.0.0.1:1"])).toStrictEqual({
+      exitCode: 3,
       stdout: "",
-      stderr: "api-error-codes: check: cannot reach http://127.0.0.1:1/: ECONNREFUSED\n",
+      stderr: "api-error-codes-check: cannot reach http://127.0.0.1:1/: ECONNREFUSED\n",
     });
-    expect(await exec(["check", good.url, "--format", "yaml"])).toStrictEqual({
+    expect(await exec([good.url, "--format", "yaml"])).toStrictEqual({
       exitCode: 2,
       stdout: "",
       stderr:
-        'api-error-codes: check: --format must be one of table, json, junit, got "yaml" (see "api-error-codes check --help")\n',
+        'api-error-codes-check: --format must be one of table, json, junit, sarif, github, got "yaml" (see "api-error-codes-check --help")\n',
     });
   });
 
@@ -248,7 +245,7 @@ describe("the built binary", () => {
     const file = join(dir, "openapi.json");
     const response = await fetch(good.specUrl);
     await import("node:fs/promises").then((fs) => response.text().then((t) => fs.writeFile(file, t)));
-    const result = await exec(["check", good.url, "--spec", file, "--token", ADMIN_TOKEN, "-f", "json"]);
+    const result = await exec([good.url, "--spec", file, "--token", ADMIN_TOKEN, "-f", "json"]);
     expect(result.exitCode).toBe(0);
     const parsed = JSON.parse(result.stdout) as { summary: { failed: number; passed: number } };
     expect(parsed.summary.failed).toBe(0);

@@ -3,9 +3,9 @@
  * each seeded defect gets exactly the failures it should.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runChecks } from "../../src/cli/check/runner.js";
-import { loadSpec } from "../../src/cli/check/spec.js";
-import type { CheckResult, Report } from "../../src/cli/check/types.js";
+import { runChecks } from "../src/runner.js";
+import { loadSpec } from "../src/spec.js";
+import type { CheckResult, Report } from "../src/types.js";
 import {
   ADMIN_TOKEN,
   DEFECTS,

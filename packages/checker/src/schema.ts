@@ -1,25 +1,18 @@
 /**
- * Just enough JSON Schema for probing: a validator for the common keywords (to know which rules a
- * probe breaks, and so which code the answer must carry), valid sample values, and values that
- * break one keyword at a time.
+ * Sample values and values that break one rule at a time, for probing. Valid samples come from
+ * openapi-sampler (strings matching a `pattern` from randexp), each checked with ajv
+ * (`validator.ts`); the breakers are the checker's own: a value per keyword (range, length,
+ * pattern, format, enum, items), kept only when ajv confirms it breaks that keyword and nothing
+ * structural or of type.
  */
-import { randomUUID } from "node:crypto";
-import { codeForViolations } from "../../violations.js";
+import randexpModule from "randexp";
+import { sample as sampleSchema } from "openapi-sampler";
+import type { JSONSchema7 } from "json-schema";
 import { asSchema, isRecord } from "./spec.js";
 import type { Schema } from "./types.js";
+import { codeFor, validate } from "./validator.js";
 
 const MAX_DEPTH = 16;
-
-/** One broken keyword at one place. */
-export interface Failure {
-  readonly keyword: string;
-  /** RFC 6901 pointer of the value that broke it (for `required`, of the missing member). */
-  readonly pointer: string;
-}
-
-/** The contract's code for a set of failures: 3 structural, else 5 type, else 4. */
-export const codeFor = (failures: readonly Failure[]): 3 | 4 | 5 =>
-  codeForViolations(failures.map((f) => ({ rule: f.keyword })));
 
 const num = (value: unknown): number | undefined =>
   typeof value === "number" && Number.isFinite(value) ? value : undefined;
@@ -81,18 +74,6 @@ function typeMatches(value: unknown, type: string): boolean {
   return actual === type;
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  return (
-    ka.length === kb.length &&
-    ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
-  );
-}
-
 function regex(pattern: unknown): RegExp | undefined {
   if (typeof pattern !== "string") return undefined;
   try {
@@ -106,148 +87,21 @@ function regex(pattern: unknown): RegExp | undefined {
   }
 }
 
-const FORMATS: Record<string, RegExp> = {
-  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
-  email: /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/,
-  "date-time": /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/,
-  date: /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/,
-  time: /^\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})?$/,
-  uri: /^[a-z][a-z0-9+.-]*:[^\s]*$/i,
-  url: /^[a-z][a-z0-9+.-]*:[^\s]*$/i,
-  ipv4: /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
-  hostname: /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i,
-};
-
-/** A valid value and one that breaks each format the checker knows. */
-const FORMAT_SAMPLES: Record<string, [valid: () => string, invalid: string]> = {
-  uuid: [() => randomUUID(), "not-a-uuid"],
-  email: [() => "api-error-codes-check@example.com", "not-an-email"],
-  "date-time": [() => "2024-01-01T00:00:00Z", "not-a-date-time"],
-  date: [() => "2024-01-01", "2024-13-45"],
-  time: [() => "12:00:00Z", "not-a-time"],
-  uri: [() => "https://example.com/", "not a uri"],
-  url: [() => "https://example.com/", "not a url"],
-  ipv4: [() => "192.0.2.1", "999.0.0.1"],
-  hostname: [() => "example.com", "-not a hostname-"],
+/** A value that breaks each format the checker knows (valid ones come from openapi-sampler). */
+const INVALID_FORMATS: Record<string, string> = {
+  uuid: "not-a-uuid",
+  email: "not-an-email",
+  "date-time": "not-a-date-time",
+  date: "2024-13-45",
+  time: "not-a-time",
+  uri: "not a uri",
+  url: "not a url",
+  ipv4: "999.0.0.1",
+  ipv6: "not-an-ipv6",
+  hostname: "-not a hostname-",
 };
 
 const length = (value: string): number => [...value].length;
-
-/**
- * Every keyword of `schema` that `value` breaks.
- * @example
- * validate({ type: "integer", minimum: 1 }, 0); // [{ keyword: "minimum", pointer: "" }]
- */
-export function validate(schema: Schema, value: unknown, pointer = "", depth = 0): Failure[] {
-  if (depth > MAX_DEPTH) return [];
-  const out: Failure[] = [];
-  const fail = (keyword: string, at = pointer) => out.push({ keyword, pointer: at });
-  if (Array.isArray(schema.allOf)) {
-    for (const member of schema.allOf as unknown[])
-      out.push(...validate(asSchema(member), value, pointer, depth + 1));
-  }
-  for (const keyword of ["anyOf", "oneOf"] as const) {
-    const branches = schema[keyword];
-    if (!Array.isArray(branches) || branches.length === 0) continue;
-    const passing = branches.filter((b) => validate(asSchema(b), value, pointer, depth + 1).length === 0);
-    if (passing.length === 0 || (keyword === "oneOf" && passing.length > 1)) fail(keyword);
-  }
-  if ("const" in schema && !deepEqual(schema.const, value)) fail("const");
-  if (Array.isArray(schema.enum) && !schema.enum.some((e) => deepEqual(e, value))) fail("enum");
-  const types = typeof schema.type === "string" || Array.isArray(schema.type) ? typesOf(schema) : undefined;
-  if (value === null && schema.nullable === true) return out;
-  if (types !== undefined && !types.some((t) => typeMatches(value, t))) {
-    fail("type");
-    return out;
-  }
-  if (typeof value === "number") validateNumber(schema, value, fail);
-  else if (typeof value === "string") validateString(schema, value, fail);
-  else if (Array.isArray(value)) {
-    const min = num(schema.minItems);
-    const max = num(schema.maxItems);
-    if (min !== undefined && value.length < min) fail("minItems");
-    if (max !== undefined && value.length > max) fail("maxItems");
-    if (schema.uniqueItems === true && value.some((v, i) => value.findIndex((w) => deepEqual(v, w)) !== i)) {
-      fail("uniqueItems");
-    }
-    if (isRecord(schema.items)) {
-      value.forEach((item, i) => {
-        out.push(...validate(schema.items as Schema, item, `${pointer}/${i}`, depth + 1));
-      });
-    }
-  } else if (isRecord(value)) {
-    validateObject(schema, value, pointer, depth, out);
-  }
-  return out;
-}
-
-function validateNumber(schema: Schema, value: number, fail: (keyword: string) => void): void {
-  const minimum = num(schema.minimum);
-  const maximum = num(schema.maximum);
-  if (minimum !== undefined) {
-    if (schema.exclusiveMinimum === true ? value <= minimum : value < minimum) fail("minimum");
-  }
-  if (maximum !== undefined) {
-    if (schema.exclusiveMaximum === true ? value >= maximum : value > maximum) fail("maximum");
-  }
-  const exclusiveMinimum = num(schema.exclusiveMinimum);
-  const exclusiveMaximum = num(schema.exclusiveMaximum);
-  if (exclusiveMinimum !== undefined && value <= exclusiveMinimum) fail("exclusiveMinimum");
-  if (exclusiveMaximum !== undefined && value >= exclusiveMaximum) fail("exclusiveMaximum");
-  const multipleOf = num(schema.multipleOf);
-  if (multipleOf !== undefined && multipleOf > 0) {
-    const ratio = value / multipleOf;
-    if (Math.abs(ratio - Math.round(ratio)) > 1e-9) fail("multipleOf");
-  }
-}
-
-function validateString(schema: Schema, value: string, fail: (keyword: string) => void): void {
-  const minLength = num(schema.minLength);
-  const maxLength = num(schema.maxLength);
-  if (minLength !== undefined && length(value) < minLength) fail("minLength");
-  if (maxLength !== undefined && length(value) > maxLength) fail("maxLength");
-  const pattern = regex(schema.pattern);
-  if (pattern !== undefined && !pattern.test(value)) fail("pattern");
-  const format = typeof schema.format === "string" ? FORMATS[schema.format] : undefined;
-  if (format !== undefined && !format.test(value)) fail("format");
-}
-
-function validateObject(
-  schema: Schema,
-  value: Record<string, unknown>,
-  pointer: string,
-  depth: number,
-  out: Failure[],
-): void {
-  const properties = isRecord(schema.properties) ? schema.properties : {};
-  if (Array.isArray(schema.required)) {
-    for (const name of schema.required as unknown[]) {
-      if (typeof name === "string" && !Object.hasOwn(value, name)) {
-        out.push({ keyword: "required", pointer: `${pointer}/${escapeSegment(name)}` });
-      }
-    }
-  }
-  for (const [name, member] of Object.entries(value)) {
-    const at = `${pointer}/${escapeSegment(name)}`;
-    if (Object.hasOwn(properties, name)) {
-      out.push(...validate(asSchema(properties[name]), member, at, depth + 1));
-    } else if (schema.additionalProperties === false || schema.unevaluatedProperties === false) {
-      out.push({
-        keyword: schema.additionalProperties === false ? "additionalProperties" : "unevaluatedProperties",
-        pointer: at,
-      });
-    } else if (isRecord(schema.additionalProperties)) {
-      out.push(...validate(schema.additionalProperties, member, at, depth + 1));
-    }
-  }
-  const count = Object.keys(value).length;
-  const min = num(schema.minProperties);
-  const max = num(schema.maxProperties);
-  if (min !== undefined && count < min) out.push({ keyword: "minProperties", pointer });
-  if (max !== undefined && count > max) out.push({ keyword: "maxProperties", pointer });
-}
-
-const escapeSegment = (name: string): string => name.replace(/~/g, "~0").replace(/\//g, "~1");
 
 // ---------------------------------------------------------------------------------------------
 // Samples
@@ -262,23 +116,52 @@ const escapeSegment = (name: string): string => name.replace(/~/g, "~0").replace
 export function sample(schema: Schema, depth = 0): { value: unknown } | undefined {
   if (depth > 8) return undefined;
   const s = merged(schema);
-  for (const candidate of candidatesOf(s, depth)) {
-    if (validate(schema, candidate).length === 0) return { value: candidate };
+  for (const candidate of candidatesOf(schema, s, depth)) {
+    if (candidate !== undefined && validate(schema, candidate).length === 0) return { value: candidate };
   }
   return undefined;
 }
 
-function* candidatesOf(s: Schema, depth: number): Generator<unknown> {
+/**
+ * A value the schema accepts with its optional members too (read-only ones left out), for
+ * requests that must get past validation to the handler; `undefined` when none is accepted.
+ */
+export function fullSample(schema: Schema): { value: unknown } | undefined {
+  try {
+    const value: unknown = sampleSchema(schema as JSONSchema7, { skipReadOnly: true, quiet: true, maxSampleDepth: 4 });
+    if (value !== undefined && validate(schema, value).length === 0) return { value };
+  } catch {
+    // No sample from the library: the caller falls back to the required members only.
+  }
+  return undefined;
+}
+
+/** openapi-sampler's value: required members only, read-only members left out (it is a request). */
+function librarySample(schema: Schema): unknown {
+  try {
+    return sampleSchema(schema as JSONSchema7, {
+      skipNonRequired: true,
+      skipReadOnly: true,
+      quiet: true,
+      maxSampleDepth: 8,
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+function* candidatesOf(schema: Schema, s: Schema, depth: number): Generator<unknown> {
   if ("const" in s) yield s.const;
   if (Array.isArray(s.enum)) yield* s.enum.filter((e) => e !== null);
   if (Array.isArray(s.examples)) yield* s.examples;
   if ("example" in s) yield s.example;
   if ("default" in s) yield s.default;
+  yield librarySample(schema);
   for (const keyword of ["oneOf", "anyOf"] as const) {
     const branches = s[keyword];
     if (!Array.isArray(branches)) continue;
     for (const branch of branches) {
-      const found = sample({ ...asSchema(branch) }, depth + 1);
+      const found = sample(asSchema(branch), depth + 1);
       if (found !== undefined) yield found.value;
     }
   }
@@ -319,8 +202,6 @@ function objectSample(s: Schema, depth: number): Record<string, unknown> | undef
 function* stringCandidates(s: Schema): Generator<string> {
   const minLength = num(s.minLength) ?? 0;
   const maxLength = num(s.maxLength);
-  const format = typeof s.format === "string" ? FORMAT_SAMPLES[s.format] : undefined;
-  if (format !== undefined) yield format[0]();
   if (typeof s.pattern === "string") {
     for (let boost = 0; boost <= minLength + 2; boost++) {
       const generated = patternSample(s.pattern, boost);
@@ -331,6 +212,31 @@ function* stringCandidates(s: Schema): Generator<string> {
   if (length(text) < minLength) text += "a".repeat(minLength - length(text));
   if (maxLength !== undefined && length(text) > maxLength) text = [...text].slice(0, maxLength).join("");
   yield text;
+}
+
+type RandExpClass = new (
+  pattern: RegExp | string,
+) => { max: number; randInt: (low: number, high: number) => number; gen(): string };
+// The package is CommonJS (`module.exports = RandExp`); its types declare a default export.
+const RandExp: RandExpClass =
+  (randexpModule as unknown as { default?: RandExpClass }).default ?? (randexpModule as unknown as RandExpClass);
+
+/**
+ * A string matching `pattern`, deterministic: every repetition at its minimum plus `boost`, the
+ * first character of every class. `undefined` when randexp cannot read the pattern.
+ * @example
+ * patternSample("^[A-Z]{3}-\\d{2}$", 0); // "AAA-00"
+ */
+export function patternSample(pattern: string, boost: number): string | undefined {
+  try {
+    const generator = new RandExp(pattern);
+    generator.max = boost + 1;
+    generator.randInt = (low, high) => Math.min(high, low + boost);
+    const text = generator.gen();
+    return regex(pattern)?.test(text) === true ? text : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function numberSample(s: Schema, integer: boolean): number {
@@ -424,8 +330,8 @@ export function breakers(schema: Schema): Breaker[] {
       const candidate = padded.find((c) => fits(c) && pattern !== undefined && !pattern.test(c));
       if (candidate !== undefined) add("pattern", candidate);
     }
-    const format = typeof s.format === "string" ? FORMAT_SAMPLES[s.format] : undefined;
-    if (format !== undefined) add("format", format[1]);
+    const format = typeof s.format === "string" ? INVALID_FORMATS[s.format] : undefined;
+    if (format !== undefined) add("format", format);
   }
   if (Array.isArray(s.enum) && s.enum.length > 0) {
     const numbers = s.enum.filter((e): e is number => typeof e === "number");
@@ -523,188 +429,6 @@ export function withField(base: unknown, field: Field, value: unknown, remove = 
     node = next as Record<string, unknown>;
   });
   return root;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Strings that match a regular expression, for `pattern`.
-
-type Atom =
-  | { readonly text: string }
-  | { readonly set: readonly [number, number][]; readonly negated: boolean }
-  | { readonly group: Node[][] };
-interface Node {
-  readonly atom: Atom;
-  readonly min: number;
-  readonly max: number;
-}
-
-const CLASS_ESCAPES: Record<string, [number, number][]> = {
-  d: [[48, 57]],
-  w: [
-    [97, 122],
-    [65, 90],
-    [48, 57],
-    [95, 95],
-  ],
-  s: [[32, 32]],
-};
-const ESCAPE_TEXT: Record<string, string> = {
-  n: "\n",
-  t: "\t",
-  r: "\r",
-  f: "\f",
-  v: "\v",
-  D: "a",
-  W: "-",
-  S: "a",
-};
-
-/**
- * A string matching `pattern` (quantifiers at their minimum plus `boost`), or `undefined` when the
- * pattern uses something this small generator does not understand.
- * @example
- * patternSample("^[A-Z]{3}$", 0); // "AAA"
- */
-export function patternSample(pattern: string, boost: number): string | undefined {
-  let pos = 0;
-  const peek = () => pattern[pos];
-  const parseAlternatives = (): Node[][] => {
-    const alternatives: Node[][] = [[]];
-    while (pos < pattern.length && peek() !== ")") {
-      if (peek() === "|") {
-        pos++;
-        alternatives.push([]);
-        continue;
-      }
-      const atom = parseAtom();
-      if (atom === undefined) continue;
-      const [min, max] = parseQuantifier();
-      alternatives[alternatives.length - 1]?.push({ atom, min, max });
-    }
-    return alternatives;
-  };
-  const parseAtom = (): Atom | undefined => {
-    const c = pattern[pos++] as string;
-    if (c === "^" || c === "$") return undefined;
-    if (c === ".") return { text: "a" };
-    if (c === "(") {
-      let lookaround = false;
-      if (peek() === "?") {
-        const next = pattern[pos + 1];
-        if (next === ":") pos += 2;
-        else if (next === "=" || next === "!") {
-          pos += 2;
-          lookaround = true;
-        } else if (next === "<" && (pattern[pos + 2] === "=" || pattern[pos + 2] === "!")) {
-          pos += 3;
-          lookaround = true;
-        } else if (next === "<") {
-          pos = pattern.indexOf(">", pos) + 1;
-          if (pos === 0) throw new SyntaxError("bad group name");
-        } else throw new SyntaxError("unsupported group");
-      }
-      const group = parseAlternatives();
-      if (pattern[pos++] !== ")") throw new SyntaxError("unclosed group");
-      return lookaround ? { text: "" } : { group };
-    }
-    if (c === "[") return parseClass();
-    if (c === "\\") return parseEscape();
-    return { text: c };
-  };
-  const parseEscape = (): Atom => {
-    const c = pattern[pos++];
-    if (c === undefined) throw new SyntaxError("trailing backslash");
-    const set = CLASS_ESCAPES[c];
-    if (set !== undefined) return { set, negated: false };
-    if (c === "b" || c === "B") return { text: "" };
-    if (/[1-9]/.test(c)) throw new SyntaxError("backreference");
-    if (c === "u" || c === "x") {
-      const size = c === "u" ? 4 : 2;
-      const hex = pattern.slice(pos, pos + size);
-      pos += size;
-      return { text: String.fromCharCode(Number.parseInt(hex, 16)) };
-    }
-    return { text: ESCAPE_TEXT[c] ?? c };
-  };
-  const parseClass = (): Atom => {
-    const negated = peek() === "^";
-    if (negated) pos++;
-    const ranges: [number, number][] = [];
-    let first = true;
-    while (pos < pattern.length && (peek() !== "]" || first)) {
-      first = false;
-      let c = pattern[pos++] as string;
-      let code: number;
-      if (c === "\\") {
-        c = pattern[pos++] ?? "";
-        const set = CLASS_ESCAPES[c];
-        if (set !== undefined) {
-          ranges.push(...set);
-          continue;
-        }
-        code = (ESCAPE_TEXT[c] ?? c).charCodeAt(0);
-      } else code = c.charCodeAt(0);
-      if (peek() === "-" && pattern[pos + 1] !== "]" && pattern[pos + 1] !== undefined) {
-        pos++;
-        let end = pattern[pos++] as string;
-        if (end === "\\") end = pattern[pos++] ?? "";
-        ranges.push([code, end.charCodeAt(0)]);
-      } else ranges.push([code, code]);
-    }
-    pos++;
-    return { set: ranges, negated };
-  };
-  const parseQuantifier = (): [number, number] => {
-    const c = peek();
-    let range: [number, number] = [1, 1];
-    if (c === "*") range = [0, Infinity];
-    else if (c === "+") range = [1, Infinity];
-    else if (c === "?") range = [0, 1];
-    else if (c === "{") {
-      const match = /^\{(\d+)(?:(,)(\d*))?\}/.exec(pattern.slice(pos));
-      if (match === null) return range;
-      const min = Number(match[1]);
-      const max = match[2] === undefined ? min : match[3] === "" ? Infinity : Number(match[3]);
-      pos += match[0].length;
-      if (peek() === "?") pos++;
-      return [min, max];
-    } else return range;
-    pos++;
-    if (peek() === "?") pos++;
-    return range;
-  };
-  const pick = (set: readonly [number, number][], negated: boolean): string => {
-    if (!negated) {
-      const preferred = set.find(([lo, hi]) => lo <= 97 && hi >= 97) ? 97 : (set[0]?.[0] ?? 97);
-      return String.fromCharCode(preferred);
-    }
-    for (const c of "aA0-_ b.") {
-      const code = c.charCodeAt(0);
-      if (!set.some(([lo, hi]) => code >= lo && code <= hi)) return c;
-    }
-    return "\u00e9";
-  };
-  const render = (nodes: readonly Node[]): string => {
-    let out = "";
-    for (const node of nodes) {
-      const count = Math.min(node.min + (node.max > node.min ? boost : 0), node.max);
-      for (let i = 0; i < count; i++) {
-        const atom = node.atom;
-        if ("text" in atom) out += atom.text;
-        else if ("set" in atom) out += pick(atom.set, atom.negated);
-        else out += render(atom.group[0] ?? []);
-      }
-    }
-    return out;
-  };
-  try {
-    const alternatives = parseAlternatives();
-    if (pos < pattern.length) return undefined;
-    const text = render(alternatives[0] ?? []);
-    return regex(pattern)?.test(text) === true ? text : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A path or query string as the server would read it under the declared type. */
