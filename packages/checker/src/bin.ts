@@ -13,7 +13,9 @@ checkCommand(process.argv.slice(2), {
     process.exitCode = result.exitCode;
   },
   (error: unknown) => {
-    process.stderr.write(`api-error-codes-check: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `api-error-codes-check: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exitCode = 3;
   },
 );

@@ -167,7 +167,10 @@ export async function checkCommand(args: readonly string[], io: CliIo = {}): Pro
       concurrency: concurrency ?? 8,
       ...(patterns.length === 0
         ? {}
-        : { skip: (check: string, operation: string) => patterns.find((p) => matchesSkip(p, check, operation)) }),
+        : {
+            skip: (check: string, operation: string) =>
+              patterns.find((p) => matchesSkip(p, check, operation)),
+          }),
       ...(progress === undefined
         ? {}
         : {

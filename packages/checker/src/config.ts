@@ -75,7 +75,8 @@ function string(value: unknown, where: string): string | undefined {
 
 function tokenSource(value: unknown, where: string): TokenSource | undefined {
   if (value === undefined) return undefined;
-  if (!isRecord(value)) throw new ConfigError(`${where} must be { env: NAME }, { value: "..." } or { login: {...} }`);
+  if (!isRecord(value))
+    throw new ConfigError(`${where} must be { env: NAME }, { value: "..." } or { login: {...} }`);
   if (typeof value.env === "string") return { env: value.env };
   if (typeof value.value === "string") return { value: value.value };
   if (isRecord(value.login)) {
@@ -83,7 +84,8 @@ function tokenSource(value: unknown, where: string): TokenSource | undefined {
     const method = (string(login.method, `${where}.login.method`) ?? "POST").toUpperCase();
     const path = string(login.path, `${where}.login.path`);
     const token = string(login.token, `${where}.login.token`);
-    if (path === undefined || !path.startsWith("/")) throw new ConfigError(`${where}.login.path must start with /`);
+    if (path === undefined || !path.startsWith("/"))
+      throw new ConfigError(`${where}.login.path must start with /`);
     if (token === undefined || (token !== "" && !token.startsWith("/"))) {
       throw new ConfigError(`${where}.login.token must be a JSON Pointer such as /access_token`);
     }
@@ -116,13 +118,17 @@ export async function loadConfig(file: string): Promise<CheckerConfig> {
     text = await readFile(file, "utf8");
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    throw new ConfigError(`cannot read the config ${file}: ${typeof code === "string" ? code : String(error)}`);
+    throw new ConfigError(
+      `cannot read the config ${file}: ${typeof code === "string" ? code : String(error)}`,
+    );
   }
   let raw: unknown;
   try {
     raw = parseYaml(text);
   } catch (error) {
-    throw new ConfigError(`the config ${file} is not YAML or JSON: ${(error as Error).message.split("\n")[0]}`);
+    throw new ConfigError(
+      `the config ${file} is not YAML or JSON: ${(error as Error).message.split("\n")[0]}`,
+    );
   }
   if (!isRecord(raw)) throw new ConfigError(`the config ${file} is not an object`);
   for (const key of Object.keys(raw)) {
@@ -134,7 +140,8 @@ export async function loadConfig(file: string): Promise<CheckerConfig> {
   const tokens = isRecord(raw.tokens) ? raw.tokens : {};
   if (raw.tokens !== undefined && !isRecord(raw.tokens)) throw new ConfigError("tokens must be an object");
   for (const key of Object.keys(tokens)) {
-    if (!TOKEN_KEYS.has(key)) throw new ConfigError(`unknown key "tokens.${key}" (valid, expired, forbidden)`);
+    if (!TOKEN_KEYS.has(key))
+      throw new ConfigError(`unknown key "tokens.${key}" (valid, expired, forbidden)`);
   }
   if (raw.skip !== undefined && (!Array.isArray(raw.skip) || raw.skip.some((s) => typeof s !== "string"))) {
     throw new ConfigError("skip must be a list of check patterns");
@@ -169,7 +176,8 @@ export function withEnv(value: unknown, env: Readonly<Record<string, string | un
   const keys = Object.keys(value);
   if (keys.length === 1 && typeof value.env === "string") {
     const found = env[value.env];
-    if (found === undefined || found === "") throw new ConfigError(`environment variable ${value.env} is not set`);
+    if (found === undefined || found === "")
+      throw new ConfigError(`environment variable ${value.env} is not set`);
     return found;
   }
   return Object.fromEntries(keys.map((key) => [key, withEnv(value[key], env)]));
@@ -178,7 +186,12 @@ export function withEnv(value: unknown, env: Readonly<Record<string, string | un
 /** Whether a check id (`body-type:quantity`) of an operation matches a skip pattern. */
 export function matchesSkip(pattern: string, check: string, operation: string): boolean {
   const glob = (text: string) =>
-    new RegExp(`^${text.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+    new RegExp(
+      `^${text
+        .split("*")
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*")}$`,
+    );
   const space = pattern.lastIndexOf(" ");
   if (space > 0) {
     return glob(pattern.slice(0, space)).test(operation) && glob(pattern.slice(space + 1)).test(check);

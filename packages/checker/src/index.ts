@@ -6,7 +6,13 @@
  */
 export { applyBaseline, type BaselineEntry, readBaseline, writeBaseline } from "./baseline.js";
 export { CHECK_HELP, type CliIo, type CliResult, checkCommand, EXIT } from "./command.js";
-export { type CheckerConfig, ConfigError, loadConfig, type LoginRequest, type TokenSource } from "./config.js";
+export {
+  type CheckerConfig,
+  ConfigError,
+  type LoginRequest,
+  loadConfig,
+  type TokenSource,
+} from "./config.js";
 export { CHECK_FORMATS, type CheckFormat, renderReport, summaryLine } from "./report.js";
 export { reportGithub, reportSarif } from "./report-ci.js";
 export { plan, type RunOptions, runChecks, UnreachableError } from "./runner.js";

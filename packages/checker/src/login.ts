@@ -36,17 +36,25 @@ export async function login(
   try {
     response = await fetch(url, {
       method: request.method,
-      headers: { accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+      headers: {
+        accept: "application/json",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
       ...(body === undefined ? {} : { body }),
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
     const code = (error as { cause?: { code?: unknown } }).cause?.code;
-    throw new LoginError(`login ${request.method} ${request.path} failed: ${typeof code === "string" ? code : String(error)}`);
+    throw new LoginError(
+      `login ${request.method} ${request.path} failed: ${typeof code === "string" ? code : String(error)}`,
+    );
   }
   const text = await response.text();
   if (!response.ok) {
-    throw new LoginError(`login ${request.method} ${request.path} answered ${response.status}: ${text.slice(0, 200)}`);
+    throw new LoginError(
+      `login ${request.method} ${request.path} answered ${response.status}: ${text.slice(0, 200)}`,
+    );
   }
   let parsed: unknown;
   try {
@@ -56,7 +64,9 @@ export async function login(
   }
   const token = atPointer(parsed, request.token);
   if (typeof token !== "string" || token === "") {
-    throw new LoginError(`login ${request.method} ${request.path}: no string token at ${request.token} in the answer`);
+    throw new LoginError(
+      `login ${request.method} ${request.path}: no string token at ${request.token} in the answer`,
+    );
   }
   return token;
 }
@@ -71,7 +81,8 @@ export async function tokenFrom(
   if ("value" in source) return source.value;
   if ("env" in source) {
     const value = env[source.env];
-    if (value === undefined || value === "") throw new ConfigError(`environment variable ${source.env} is not set`);
+    if (value === undefined || value === "")
+      throw new ConfigError(`environment variable ${source.env} is not set`);
     return value;
   }
   return login(base, source.login, env, timeoutMs);

@@ -3,6 +3,7 @@
  * parameters (3, 4, 5), absent resources (404) and valid requests. `plan.ts` decides which of
  * them may be sent (see NEEDS_WRITES).
  */
+import { toPointer } from "api-error-codes";
 import {
   absentValue,
   BOGUS_TOKEN,
@@ -10,21 +11,13 @@ import {
   credentialFor,
   error,
   http,
-  OVERSIZE_BYTES,
   type OperationContext,
+  OVERSIZE_BYTES,
   probe,
   skip,
   targetOf,
 } from "./probes.js";
-import {
-  breakers,
-  fieldsOf,
-  merged,
-  parameterText,
-  parameterValue,
-  typesOf,
-  withField,
-} from "./schema.js";
+import { breakers, fieldsOf, merged, parameterText, parameterValue, typesOf, withField } from "./schema.js";
 import type { ErrorExpectation, HttpRequest, PlanItem, Schema } from "./types.js";
 import { codeFor, type Failure, validate } from "./validator.js";
 
@@ -35,7 +28,11 @@ const WRONG_TYPE_PARAMETER = "abc";
 function request(
   ctx: OperationContext,
   credential: Credential | undefined,
-  options: { overrides?: ReadonlyMap<string, string | null>; body?: string | Buffer; contentType?: string } = {},
+  options: {
+    overrides?: ReadonlyMap<string, string | null>;
+    body?: string | Buffer;
+    contentType?: string;
+  } = {},
 ): HttpRequest {
   const headers: Record<string, string> = { ...(credential?.headers ?? {}) };
   if (options.body !== undefined) headers["content-type"] = options.contentType ?? "application/json";
@@ -66,8 +63,10 @@ export function authItems(ctx: OperationContext): PlanItem[] {
       ...challenge("invalid_token"),
     }),
   ];
-  if (security.kind === "basic") items.push(skip("auth-expired", label, "http basic credentials do not expire"));
-  else if (options.expiredToken === undefined) items.push(skip("auth-expired", label, "needs --expired-token"));
+  if (security.kind === "basic")
+    items.push(skip("auth-expired", label, "http basic credentials do not expire"));
+  else if (options.expiredToken === undefined)
+    items.push(skip("auth-expired", label, "needs --expired-token"));
   else {
     items.push(
       probe(ctx, "auth-expired", send(options.expiredToken), {
@@ -140,12 +139,13 @@ export function bodyItems(ctx: OperationContext): PlanItem[] {
     };
     for (const field of fieldsOf(schema)) {
       const name = field.path.join(".");
-      const pointer = `/${field.path.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/")}`;
+      const pointer = toPointer(field.path);
       const start = base?.value ?? {};
       if (field.required)
         mutated(`body-required:${name}`, withField(start, field, undefined, true), "required", pointer);
       const wrong = wrongTypeOf(field.schema);
-      if (wrong !== undefined) mutated(`body-type:${name}`, withField(start, field, wrong), "type", pointer, 5);
+      if (wrong !== undefined)
+        mutated(`body-type:${name}`, withField(start, field, wrong), "type", pointer, 5);
       for (const breaker of breakers(field.schema)) {
         mutated(
           `body-constraint:${name}:${breaker.keyword}`,
@@ -193,7 +193,8 @@ export function parameterItems(ctx: OperationContext): PlanItem[] {
     (op.body?.required === true && ctx.body === undefined
       ? "no valid sample body could be built from the schema"
       : undefined);
-  const body = op.body?.required === true && ctx.body !== undefined ? JSON.stringify(ctx.body.value) : undefined;
+  const body =
+    op.body?.required === true && ctx.body !== undefined ? JSON.stringify(ctx.body.value) : undefined;
   const send = (check: string, overrides: Map<string, string | null>, expect: ErrorExpectation) => {
     if (reason !== undefined) {
       items.push(skip(check, op.label, reason));
@@ -206,7 +207,12 @@ export function parameterItems(ctx: OperationContext): PlanItem[] {
     if (p.in === "header") continue;
     const key = `${p.in}:${p.name}`;
     const types = typesOf(merged(p.schema)) ?? [];
-    if (types.length > 0 && !types.includes("string") && !types.includes("array") && !types.includes("object")) {
+    if (
+      types.length > 0 &&
+      !types.includes("string") &&
+      !types.includes("array") &&
+      !types.includes("object")
+    ) {
       const failures = validate(p.schema, parameterValue(WRONG_TYPE_PARAMETER, p.schema));
       if (codeFor(failures) === 5 && failures.length > 0) {
         send(`param-type:${p.name}`, new Map([[key, WRONG_TYPE_PARAMETER]]), expectationFor(failures));
@@ -246,7 +252,8 @@ export function absentItems(ctx: OperationContext): PlanItem[] {
   const overrides = new Map<string, string | null>();
   for (const p of pathParams) {
     const value = absentValue(p.schema);
-    if (value === undefined) return [skip("absent-resource", op.label, `no value for path parameter ${p.name}`)];
+    if (value === undefined)
+      return [skip("absent-resource", op.label, `no value for path parameter ${p.name}`)];
     overrides.set(`path:${p.name}`, value);
   }
   const sent = request(ctx, ctx.credentials, {

@@ -246,7 +246,6 @@ function credentialsOf(op: Operation, token: string | undefined): Credential | u
   return token === undefined ? undefined : credentialFor(op.security, token);
 }
 
-
 /**
  * The whole plan for a spec: per path the method and OPTIONS checks, per operation the auth,
  * body, parameter, absent-resource and not-realized checks.
@@ -371,4 +370,3 @@ export function probe(
     ...(authenticated ? { authenticated: true as const } : {}),
   };
 }
-

@@ -2,8 +2,9 @@
  * Reports for code-scanning and CI annotations: SARIF 2.1.0 (GitHub code scanning, GitLab, Azure
  * DevOps read it) and GitHub Actions workflow commands (`::error ...`), one per failure.
  */
-import { VERSION } from "./version.js";
+
 import type { CheckResult, Report } from "./types.js";
+import { VERSION } from "./version.js";
 
 /**
  * The one-line summary: `63 checks: 61 passed, 1 failed, 1 skipped`; with a baseline, the

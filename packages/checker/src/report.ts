@@ -5,6 +5,7 @@
 import { reportGithub, reportSarif, summaryLine } from "./report-ci.js";
 
 export { summaryLine };
+
 import type { CheckResult, Report } from "./types.js";
 
 export const CHECK_FORMATS = ["table", "json", "junit", "sarif", "github"] as const;
@@ -38,7 +39,6 @@ function paint(text: string, colour: keyof typeof COLOURS, enabled: boolean): st
 
 const mark = (r: CheckResult): "PASS" | "FAIL" | "SKIP" | "KNOWN" =>
   r.skipped === true ? "SKIP" : r.accepted === true ? "KNOWN" : r.passed ? "PASS" : "FAIL";
-
 
 /**
  * Aligned columns, one result a line, then the summary. `colour` adds ANSI colours (for a TTY).
@@ -113,8 +113,7 @@ export function reportJunit(report: Report): string {
       if (r.skipped === true || r.accepted === true) {
         const message = r.accepted === true ? `accepted by the baseline: ${r.message}` : r.message;
         out.push(`${open}>`, `      <skipped message="${xml(message)}"/>`, "    </testcase>");
-      }
-      else if (!r.passed) {
+      } else if (!r.passed) {
         out.push(
           `${open}>`,
           `      <failure message="${xml(r.message)}" type="${xml(r.check)}">${xml(r.message)}</failure>`,

@@ -228,7 +228,13 @@ function buildReport(
       const pattern = result.skipped === true ? undefined : skip(result.check, result.operation);
       if (pattern !== undefined) {
         const message = `skipped by the config (skip: "${pattern}")`;
-        results[i] = { check: result.check, operation: result.operation, passed: true, skipped: true, message };
+        results[i] = {
+          check: result.check,
+          operation: result.operation,
+          passed: true,
+          skipped: true,
+          message,
+        };
       }
     }
   }

@@ -5,9 +5,10 @@
  * pattern, format, enum, items), kept only when ajv confirms it breaks that keyword and nothing
  * structural or of type.
  */
-import randexpModule from "randexp";
-import { sample as sampleSchema } from "openapi-sampler";
+
 import type { JSONSchema7 } from "json-schema";
+import { sample as sampleSchema } from "openapi-sampler";
+import randexpModule from "randexp";
 import { asSchema, isRecord } from "./spec.js";
 import type { Schema } from "./types.js";
 import { codeFor, validate } from "./validator.js";
@@ -128,7 +129,11 @@ export function sample(schema: Schema, depth = 0): { value: unknown } | undefine
  */
 export function fullSample(schema: Schema): { value: unknown } | undefined {
   try {
-    const value: unknown = sampleSchema(schema as JSONSchema7, { skipReadOnly: true, quiet: true, maxSampleDepth: 4 });
+    const value: unknown = sampleSchema(schema as JSONSchema7, {
+      skipReadOnly: true,
+      quiet: true,
+      maxSampleDepth: 4,
+    });
     if (value !== undefined && validate(schema, value).length === 0) return { value };
   } catch {
     // No sample from the library: the caller falls back to the required members only.
@@ -219,7 +224,8 @@ type RandExpClass = new (
 ) => { max: number; randInt: (low: number, high: number) => number; gen(): string };
 // The package is CommonJS (`module.exports = RandExp`); its types declare a default export.
 const RandExp: RandExpClass =
-  (randexpModule as unknown as { default?: RandExpClass }).default ?? (randexpModule as unknown as RandExpClass);
+  (randexpModule as unknown as { default?: RandExpClass }).default ??
+  (randexpModule as unknown as RandExpClass);
 
 /**
  * A string matching `pattern`, deterministic: every repetition at its minimum plus `boost`, the

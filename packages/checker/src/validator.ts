@@ -48,7 +48,7 @@ const locations = new WeakMap<object, Located>();
 const compiled = new WeakMap<object, ValidateFunction | null>();
 let standalone: Ajv2020 | undefined;
 
-const escape = (segment: string): string => segment.replace(/~/g, "~0").replace(/\//g, "~1");
+const escapeSegment = (segment: string): string => segment.replace(/~/g, "~0").replace(/\//g, "~1");
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null;
 
@@ -65,7 +65,7 @@ export function registerDocument(bundled: unknown, dereferenced: unknown): void 
     if (typeof plain.$ref === "string") return;
     if (!locations.has(resolved)) locations.set(resolved, { ajv, pointer });
     for (const [key, value] of Object.entries(plain)) {
-      walk(value, (resolved as Record<string, unknown>)[key], `${pointer}/${escape(key)}`);
+      walk(value, (resolved as Record<string, unknown>)[key], `${pointer}/${escapeSegment(key)}`);
     }
   };
   walk(bundled, dereferenced, "");

@@ -13,7 +13,7 @@ import { CHECK_HELP, checkCommand as run } from "../src/command.js";
 import { ADMIN_TOKEN, EXPIRED_TOKEN, type Fixture, MEMBER_TOKEN, startFixture } from "./fixtures.js";
 
 const ESC = String.fromCharCode(27);
-const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = join(root, "dist/bin.js");
 
 let good: Fixture;
@@ -28,7 +28,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const full = (f: Fixture) => [f.url,
+const full = (f: Fixture) => [
+  f.url,
   "--spec",
   f.specUrl,
   "--token",
@@ -65,10 +66,7 @@ describe("checkCommand([...])", () => {
     [["not a url"], '"not a url" is not a URL'],
     [["http://x", "--format", "xml"], '--format must be one of table, json, junit, sarif, github, got "xml"'],
     [["http://x", "--timeout", "0"], '--timeout must be an integer from 1 to 600000, got "0"'],
-    [
-      ["http://x", "--concurrency", "many"],
-      '--concurrency must be an integer from 1 to 64, got "many"',
-    ],
+    [["http://x", "--concurrency", "many"], '--concurrency must be an integer from 1 to 64, got "many"'],
     [["http://x", "--token", ""], "--token must be a non-empty single-line token"],
     [["http://x", "--nope"], "Unknown option '--nope'"],
   ])("refuses %j with exit code 2", async (argv, message) => {
@@ -173,8 +171,8 @@ describe("the built binary", () => {
     for (const r of results) {
       expect(Object.keys(r)).toStrictEqual(
         r.skipped === true
-          ? ["operation", "passed", "message", "skipped"]
-          : ["operation", "passed", "message"],
+          ? ["check", "operation", "passed", "message", "skipped"]
+          : ["check", "operation", "passed", "message"],
       );
       expect(typeof r.check).toBe("string");
       expect(r.operation).toMatch(/^(?:[A-Z]+|\*) \/|^raw socket$/);

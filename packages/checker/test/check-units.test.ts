@@ -3,29 +3,10 @@
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
-import {
-  describe as describeAnswer,
-  documents,
-  judge,
-  judgeAnswer,
-  methodSet,
-} from "../src/judge.js";
-import {
-  BOGUS_TOKEN,
-  type PlanOptions,
-  planBase,
-  planSpec,
-  UNKNOWN_ROUTE,
-} from "../src/probes.js";
+import { describe as describeAnswer, documents, judge, judgeAnswer, methodSet } from "../src/judge.js";
+import { BOGUS_TOKEN, type PlanOptions, planBase, planSpec, UNKNOWN_ROUTE } from "../src/probes.js";
 import { reportJson, reportJunit, reportTable } from "../src/report.js";
-import {
-  breakers,
-  fieldsOf,
-  parameterValue,
-  patternSample,
-  sample,
-  wrongType,
-} from "../src/schema.js";
+import { breakers, fieldsOf, parameterValue, patternSample, sample, wrongType } from "../src/schema.js";
 import { parseSpec, readSource, SpecError } from "../src/spec.js";
 import type { Answer, Operation, Probe, Report } from "../src/types.js";
 import { validate } from "../src/validator.js";
@@ -136,7 +117,9 @@ describe("spec loading", () => {
         paths: {
           "/a/{id}": {
             post: {
-              requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/Node" } } } },
+              requestBody: {
+                content: { "application/json": { schema: { $ref: "#/components/schemas/Node" } } },
+              },
               responses: {},
             },
           },

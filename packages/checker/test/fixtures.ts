@@ -4,9 +4,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createApi, type NodeApi, protectServer, reply } from "api-error-codes/node";
-import { ApiError } from "api-error-codes";
 import type { Principal } from "api-error-codes";
+import { ApiError } from "api-error-codes";
+import { createApi, type NodeApi, protectServer, reply } from "api-error-codes/node";
 import { errorComponents, errorResponses } from "api-error-codes/openapi";
 
 export const ADMIN_TOKEN = "admin-token-0123";
