@@ -1,6 +1,6 @@
 /**
  * The probes of one operation: authentication (6, 7, 8, 9), request bodies (3, 4, 5, 413),
- * parameters (3, 4, 5), absent resources (404) and valid requests. `plan.ts` decides which of
+ * parameters (3, 4, 5), absent resources (404) and valid requests. `probes.ts` decides which of
  * them may be sent (see NEEDS_WRITES).
  */
 import { toPointer } from "api-error-codes";
@@ -193,8 +193,9 @@ export function parameterItems(ctx: OperationContext): PlanItem[] {
     (op.body?.required === true && ctx.body === undefined
       ? "no valid sample body could be built from the schema"
       : undefined);
-  const body =
-    op.body?.required === true && ctx.body !== undefined ? JSON.stringify(ctx.body.value) : undefined;
+  // The fullest valid body: only the parameter may be wrong (see absentItems).
+  const valid = ctx.fullBody ?? ctx.body;
+  const body = op.body?.required === true && valid !== undefined ? JSON.stringify(valid.value) : undefined;
   const send = (check: string, overrides: Map<string, string | null>, expect: ErrorExpectation) => {
     if (reason !== undefined) {
       items.push(skip(check, op.label, reason));
@@ -265,7 +266,7 @@ export function absentItems(ctx: OperationContext): PlanItem[] {
 
 /**
  * Valid requests with no result of their own: reads of operations without path parameters, and
- * valid POST bodies (which `plan.ts` keeps for --allow-writes). Their answers still get the checks
+ * valid POST bodies (which `probes.ts` keeps for --allow-writes). Their answers still get the checks
  * every answer gets.
  */
 export function sampleItems(ctx: OperationContext): PlanItem[] {

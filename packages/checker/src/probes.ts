@@ -132,6 +132,15 @@ export const skip = (check: string, operation: string, message: string, group = 
   message,
 });
 
+/** Whether a concrete path fits a path template (`/pet/findByStatus` fits `/pet/{petId}`). */
+function templateMatches(template: string, path: string): boolean {
+  const pattern = template
+    .split(/\{[^}]+\}/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join("[^/]+");
+  return new RegExp(`^${pattern}$`).test(path);
+}
+
 /** A path template with its parameters filled in (percent-encoded). */
 function fillPath(template: string, values: ReadonlyMap<string, string>): string {
   return template.replace(/\{([^}]+)\}/g, (whole, name: string) => {
@@ -255,7 +264,7 @@ function credentialsOf(op: Operation, token: string | undefined): Credential | u
 export function planSpec(spec: Spec, options: PlanOptions): PlanItem[] {
   const prefix = options.basePath !== "" ? options.basePath : spec.serverPath;
   const items: PlanItem[] = [];
-  for (const [path, methods] of spec.paths) {
+  for (const [path, own] of spec.paths) {
     const ops = spec.operations.filter((op) => op.path === path);
     const first = ops[0];
     const samples = sampleParameters(first?.parameters ?? []);
@@ -264,7 +273,15 @@ export function planSpec(spec: Spec, options: PlanOptions): PlanItem[] {
       const value = samples.get(`path:${p.name}`);
       if (p.in === "path" && value !== undefined) values.set(p.name, value);
     }
-    const target = `${prefix}${fillPath(path, values)}`;
+    const concrete = fillPath(path, values);
+    const target = `${prefix}${concrete}`;
+    // A concrete path another template also matches (`/pet/findByStatus` and `/pet/{petId}`)
+    // is served with the methods of both: a server cannot tell them apart.
+    const methods = [...own];
+    for (const [other, more] of spec.paths) {
+      if (other === path || !templateMatches(other, concrete)) continue;
+      for (const method of more) if (!methods.includes(method)) methods.push(method);
+    }
     const group = `* ${path}`;
     for (const method of PROBED_METHODS) {
       if (methods.includes(method) || (method === "GET" && methods.includes("HEAD"))) continue;

@@ -282,7 +282,8 @@ export interface Breaker {
   readonly value: unknown;
 }
 
-const PATTERN_BREAKERS = ["", "!", "<>", " ", "~", "a", "A", "0", "-", "_", "aaaa", "AAAA", "0000", "a b"];
+// The empty string last: many servers read an empty query value as an absent one.
+const PATTERN_BREAKERS = ["!", "<>", " ", "~", "a", "A", "0", "-", "_", "aaaa", "AAAA", "0000", "a b", ""];
 const NOT_IN_ENUM = "api-error-codes-check-not-in-enum";
 
 /**
