@@ -18,7 +18,7 @@ interface Report {
   results: { check: string; operation: string; passed: boolean; message: string }[];
 }
 
-describe("api-error-codes check against the reference API", () => {
+describe("api-error-codes-check against the reference API", () => {
   let api: TestApi;
   let rates: Awaited<ReturnType<typeof startSwitchboard>>;
   let database: Awaited<ReturnType<typeof sqlite.create>>;

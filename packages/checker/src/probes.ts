@@ -49,8 +49,7 @@ export const OVERSIZE_BYTES = 2 * 1024 * 1024 + 1;
 const PROBED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export const WRITE_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 /** Why a write request that would pass authentication is not sent by default. */
-export const NEEDS_WRITES =
-  "needs --allow-writes (a write request past authentication: a server that does not validate could accept it)";
+export const NEEDS_WRITES = "needs --allow-writes (a write request that gets past authentication)";
 
 /** Statuses the contract allows for a code when the probe cannot be more precise. */
 export function statusesFor(code: number): number[] {

@@ -54,7 +54,7 @@ export function reportTable(report: Report, options: { colour?: boolean } = {}):
     `${result}  ${check.padEnd(checkWidth)}  ${operation.padEnd(operationWidth)}  ${message}`.trimEnd();
   const spec = report.spec === undefined ? "no spec" : `spec: ${report.spec}`;
   const out = [
-    paint(`api-error-codes check ${report.target} (${spec})`, "bold", colour),
+    paint(`api-error-codes-check ${report.target} (${spec})`, "bold", colour),
     "",
     paint(line(header.result, header.check, header.operation, header.message), "dim", colour),
   ];
@@ -99,7 +99,7 @@ export function reportJunit(report: Report): string {
   const accepted = report.summary.accepted ?? 0;
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="api-error-codes check" tests="${passed + failed + skipped}" failures="${failed}" errors="0" skipped="${skipped + accepted}">`,
+    `<testsuites name="api-error-codes-check" tests="${passed + failed + skipped}" failures="${failed}" errors="0" skipped="${skipped + accepted}">`,
   ];
   for (const [operation, results] of suites) {
     const f = results.filter((r) => !r.passed).length;

@@ -15,6 +15,8 @@ import { openapi30ToJsonSchema } from "./openapi30.js";
 import type { Credentials, Operation, Parameter, RequestBody, Schema, Spec } from "./types.js";
 import { registerDocument } from "./validator.js";
 
+const isHttp = (source: string): boolean => /^https?:\/\//i.test(source);
+
 /** The document cannot be used; the run stops with exit code 2. */
 export class SpecError extends Error {
   override readonly name = "SpecError";
@@ -94,12 +96,14 @@ export async function parseSpec(text: string, source: string, timeoutMs = 10_000
     throw new SpecError(`the spec ${source} is not an OpenAPI 3.0 or 3.1 document (no "openapi": "3.x")`);
   }
   if (!isRecord(raw.paths)) throw new SpecError(`the spec ${source} has no "paths" object`);
-  const base = /^https?:\/\//i.test(source) ? source : resolvePath(source);
+  const base = isHttp(source) ? source : resolvePath(source);
   let bundled: Record<string, unknown>;
   let doc: Record<string, unknown>;
   try {
+    // The resolver refuses loopback and private addresses by default (against SSRF from a spec one
+    // does not trust). A spec the user fetched from such an address may refer to its neighbours.
     const options = {
-      resolve: { http: { timeout: timeoutMs } },
+      resolve: { http: { timeout: timeoutMs, safeUrlResolver: !isHttp(source) } },
       dereference: { circular: true as const },
     };
     bundled = (await $RefParser.bundle(base, raw, options)) as Record<string, unknown>;

@@ -95,7 +95,7 @@ describe("checkCommand([...])", () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe("");
     const lines = result.stdout.split("\n");
-    expect(lines[0]).toBe(`api-error-codes check ${good.url}/ (spec: ${good.specUrl})`);
+    expect(lines[0]).toBe(`api-error-codes-check ${good.url}/ (spec: ${good.specUrl})`);
     expect(lines[2]).toMatch(/^result {2}check +operation +message$/);
     expect(lines[3]).toMatch(
       /^PASS {4}unknown-route +GET \/__api-error-codes-check__\/no-such-route +404\/10$/,
@@ -202,7 +202,7 @@ describe("the built binary", () => {
     expect(result.exitCode).toBe(1);
     assertWellFormedXml(result.stdout);
     expect(result.stdout).toMatch(
-      /<testsuites name="api-error-codes check" tests="\d+" failures="2" errors="0" skipped="\d+">/,
+      /<testsuites name="api-error-codes-check" tests="\d+" failures="2" errors="0" skipped="\d+">/,
     );
     expect(result.stdout).toContain(
       '<testcase classname="GET /__api-error-codes-check__/no-such-route" name="unknown-route">\n      <failure message="expected 404/10',

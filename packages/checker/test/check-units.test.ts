@@ -638,7 +638,7 @@ describe("reports", () => {
     expect(reportJunit(report)).toBe(
       [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        '<testsuites name="api-error-codes check" tests="3" failures="1" errors="0" skipped="1">',
+        '<testsuites name="api-error-codes-check" tests="3" failures="1" errors="0" skipped="1">',
         '  <testsuite name="GET /x" tests="2" failures="1" errors="0" skipped="0">',
         '    <testcase classname="GET /x" name="unknown-route"/>',
         '    <testcase classname="GET /x" name="conforms">',
@@ -659,7 +659,7 @@ describe("reports", () => {
   it("prints an aligned table, coloured only on request", async () => {
     expect(reportTable(report)).toBe(
       [
-        "api-error-codes check http://127.0.0.1:3000/ (spec: openapi.json)",
+        "api-error-codes-check http://127.0.0.1:3000/ (spec: openapi.json)",
         "",
         "result  check          operation   message",
         "PASS    unknown-route  GET /x      404/10",

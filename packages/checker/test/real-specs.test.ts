@@ -4,10 +4,14 @@
  * `exclusiveMinimum`). Each has a server that implements it conformingly (no failure) and seeded
  * defects, each found exactly.
  */
-import { dirname, join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { dirname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { checkCommand } from "../src/command.js";
+import { loadSpec } from "../src/spec.js";
 import type { Report } from "../src/types.js";
 import { NOTES_DEFECTS, type NotesDefect, startNotes } from "./servers/notes.js";
 import { PETSTORE_DEFECTS, type PetstoreDefect, startPetstore } from "./servers/petstore.js";
@@ -99,5 +103,37 @@ describe("a spec split over several files (OpenAPI 3.0 YAML, relative $refs)", (
     const { exitCode, report } = await check(() => startNotes(defect), NOTES);
     expect(failures(report)).toStrictEqual([...NOTES_EXPECTED[defect]].sort());
     expect(exitCode).toBe(1);
+  });
+});
+
+describe("a multi-file spec served over HTTP", () => {
+  it("reads its external $refs relative to the URL, YAML as served", async () => {
+    const server = createServer((req, res) => {
+      const file = normalize(join(specs, "notes", decodeURIComponent(req.url ?? "/")));
+      readFile(file).then(
+        (text) => res.writeHead(200, { "Content-Type": "application/yaml" }).end(text),
+        () => res.writeHead(404).end(),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const overHttp = await loadSpec(`http://127.0.0.1:${port}/openapi.yaml`, 5000);
+      const fromDisk = await loadSpec(NOTES, 5000);
+      const summary = (spec: typeof fromDisk) =>
+        spec.operations.map((op) => [op.label, op.parameters, op.body?.schema, op.responses]);
+      expect(summary(overHttp)).toStrictEqual(summary(fromDisk));
+      expect(overHttp.operations.map((op) => op.label)).toStrictEqual([
+        "GET /health",
+        "GET /notes",
+        "POST /notes",
+        "GET /notes/{noteId}",
+        "DELETE /notes/{noteId}",
+        "PATCH /notes/{noteId}",
+      ]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
