@@ -23,18 +23,19 @@ contract. The spec is OpenAPI 3.0 or 3.1, YAML or JSON, one file or several ($re
 What is sent, always:
   GET <base>/__api-error-codes-check__/no-such-route; on http:// a malformed request line and a
   20 kB header on raw sockets.
-With --spec, per path: GET, POST, PUT, PATCH, DELETE where the spec documents no such method
-  (no credentials, no body) and OPTIONS. Per operation: its request with no credentials, with
-  a made-up token and with --expired-token (no body), and to a documented-501 operation once
-  with no credentials. GET operations also get, with --token: parameters of the wrong type,
-  out of range or missing, an id that names nothing, and one valid request.
+With --spec, per path: each of GET, POST, PUT, PATCH, DELETE that the spec does not document,
+  with no credentials and no body, and OPTIONS. Per secured operation, with no body: no
+  credentials, a made-up token, --expired-token, and for GET --forbidden-token where 403 is
+  documented. To an operation documenting 501: one request with no credentials.
+  Per GET operation, with --token (or none if it is not secured): parameters of the wrong
+  type, out of range or missing, a made-up id, and one valid request.
 With --allow-writes only, since a server that does not validate could accept them and write:
-  every POST, PUT, PATCH or DELETE request that gets past authentication, i.e. sent with
-  --token or --forbidden-token, or to an operation without security: malformed JSON, another
-  media type, a body missing a required member, of a wrong type, breaking one rule or with an
-  unknown member, a 2 MiB body, bad parameters, an absent id (with a valid body), and one
+  every POST, PUT, PATCH or DELETE request that gets past authentication (sent with --token
+  or --forbidden-token, or to an operation without security): malformed JSON, a valid body as
+  text/plain, a body missing a required member, of a wrong type, breaking one rule or with an
+  unknown member, a 2 MiB body, bad parameters, a made-up id (with a valid body), and one
   valid POST body per operation without path parameters.
-Safe by default: without --allow-writes no request that a server could accept changes data.
+Without --allow-writes, no request that a server could accept changes data.
 
 Options:
   --spec <file|url>          OpenAPI 3.0/3.1 document, YAML or JSON

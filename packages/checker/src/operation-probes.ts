@@ -4,6 +4,7 @@
  * them may be sent (see NEEDS_WRITES).
  */
 import { toPointer } from "api-error-codes";
+import { breakers, fieldsOf, withField } from "./mutations.js";
 import {
   absentValue,
   BOGUS_TOKEN,
@@ -17,7 +18,7 @@ import {
   skip,
   targetOf,
 } from "./probes.js";
-import { breakers, fieldsOf, merged, parameterText, parameterValue, typesOf, withField } from "./schema.js";
+import { merged, parameterText, parameterValue, typesOf } from "./schema.js";
 import type { ErrorExpectation, HttpRequest, PlanItem, Schema } from "./types.js";
 import { codeFor, type Failure, validate } from "./validator.js";
 

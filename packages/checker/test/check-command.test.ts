@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHECK_HELP, checkCommand as run } from "../src/command.js";
+import { VERSION } from "../src/version.js";
 import { ADMIN_TOKEN, EXPIRED_TOKEN, type Fixture, MEMBER_TOKEN, startFixture } from "./fixtures.js";
 
 const ESC = String.fromCharCode(27);
@@ -59,6 +60,13 @@ function assertWellFormedXml(text: string): void {
 describe("checkCommand([...])", () => {
   it("prints help", async () => {
     expect(await run(["--help"])).toStrictEqual({ exitCode: 0, stdout: CHECK_HELP, stderr: "" });
+    const options = ["--spec", "--config", "--token", "--expired-token", "--forbidden-token", "--skip"];
+    options.push("--baseline", "--write-baseline", "--format", "--out", "--timeout", "--concurrency");
+    for (const option of [...options, "--allow-writes", "--help", "--version"]) {
+      expect(CHECK_HELP).toMatch(new RegExp(`\\n {2}(?:-[a-z], )?${option} `));
+    }
+    expect(CHECK_HELP).toContain("Exit status: 0 every check passed");
+    expect(await run(["--version"])).toStrictEqual({ exitCode: 0, stdout: `${VERSION}\n`, stderr: "" });
   });
 
   it.each([
