@@ -3,6 +3,7 @@
  * DevOps read it) and GitHub Actions workflow commands (`::error ...`), one per failure.
  */
 
+import { isAbsolute, relative, resolve } from "node:path";
 import type { CheckResult, Report } from "./types.js";
 import { VERSION } from "./version.js";
 
@@ -19,11 +20,16 @@ export function summaryLine(report: Report): string {
 /** The rule of a check id: `body-type:quantity` -> `body-type`. */
 const ruleOf = (check: string): string => check.split(":")[0] ?? check;
 
-/** Where a result points: the spec file when it is one on disk (relative), else nothing. */
+/**
+ * Where a result points: the spec file when it is one on disk, relative to the working directory
+ * when it lies below it (as code scanning and annotations want repository paths), else nothing.
+ */
 function artifactOf(report: Report): string | undefined {
   const spec = report.spec;
   if (spec === undefined || /^https?:\/\//i.test(spec)) return undefined;
-  return spec.replace(/\\/g, "/");
+  const local = relative(process.cwd(), resolve(spec));
+  const shown = local.startsWith("..") || isAbsolute(local) ? spec : local;
+  return shown.replace(/\\/g, "/");
 }
 
 /**
