@@ -8,6 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { checkCommand } from "../src/command.js";
+import { matchesSkip } from "../src/config.js";
+import { openapi30ToJsonSchema } from "../src/openapi30.js";
 import type { Report } from "../src/types.js";
 import { fail, type Seen, startTiny, type Tiny, type TinyAnswer } from "./servers/tiny.js";
 
@@ -245,5 +247,46 @@ ${extra}`,
     expect(result.exitCode).toBe(code);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(message);
+  });
+});
+
+describe("skip patterns and the 3.0 conversion", () => {
+  it.each([
+    ["body-oversize", "body-oversize", "POST /a", true],
+    ["body-constraint:*", "body-constraint:n:maxLength", "POST /a", true],
+    ["body-constraint:*", "body-type:n", "POST /a", false],
+    ["POST /a body-*", "body-type:n", "POST /a", true],
+    ["POST /a body-*", "body-type:n", "PATCH /a", false],
+    ["* /v1/* auth-*", "auth-missing", "GET /v1/x", true],
+    ["raw socket *", "header-overflow", "raw socket", true],
+  ])("%s on %s of %s: %s", (pattern, check, operation, expected) => {
+    expect(matchesSkip(pattern, check, operation)).toBe(expected);
+  });
+
+  it("rewrites nullable and the boolean exclusive bounds, and nothing that only looks like them", () => {
+    const doc = {
+      a: {
+        type: "integer",
+        nullable: true,
+        minimum: 1,
+        exclusiveMinimum: true,
+        maximum: 9,
+        exclusiveMaximum: false,
+      },
+      b: { enum: ["x"], type: "string", nullable: true },
+      c: {
+        type: "object",
+        properties: { nullable: { type: "boolean" }, exclusiveMinimum: { type: "number" } },
+      },
+    };
+    openapi30ToJsonSchema(doc);
+    expect(doc).toStrictEqual({
+      a: { type: ["integer", "null"], exclusiveMinimum: 1, maximum: 9 },
+      b: { enum: ["x", null], type: ["string", "null"] },
+      c: {
+        type: "object",
+        properties: { nullable: { type: "boolean" }, exclusiveMinimum: { type: "number" } },
+      },
+    });
   });
 });
