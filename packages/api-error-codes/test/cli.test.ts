@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { codesJson, codesMarkdownTable, codesTextTable } from "../src/catalog.js";
-import { CODES_HELP, codesCommand, EXIT_USAGE, HELP, run } from "../src/cli/run.js";
+import { CHECK_MOVED, CODES_HELP, codesCommand, EXIT_USAGE, HELP, run } from "../src/cli/run.js";
 import { VERSION } from "../src/cli/version.js";
 import { listCodes } from "../src/index.js";
 
@@ -101,14 +101,17 @@ describe("commands as functions", () => {
       ["codes", "--bogus"],
       "api-error-codes: codes: Unknown option '--bogus' (see \"api-error-codes codes --help\")",
     ],
-    [["check"], 'api-error-codes: check: missing <baseUrl> (see "api-error-codes check --help")'],
-    [
-      ["check", "ftp://localhost"],
-      'api-error-codes: check: the base URL must be http:// or https://, got "ftp://localhost" (see "api-error-codes check --help")',
-    ],
   ])("run %j fails with exit code 2", async (argv, message) => {
     expect(await run(argv)).toStrictEqual({ exitCode: EXIT_USAGE, stdout: "", stderr: `${message}\n` });
   });
+
+  it.each([[["check"]], [["check", "http://127.0.0.1:3000", "--spec", "openapi.json"]]])(
+    "run %j points at the checker package and exits with 2",
+    async (argv) => {
+      expect(await run(argv)).toStrictEqual({ exitCode: EXIT_USAGE, stdout: "", stderr: CHECK_MOVED });
+      expect(CHECK_MOVED).toContain("npx api-error-codes-checker <baseUrl> --spec <file|url>");
+    },
+  );
 
   it("gives a one-line message for a stray argument", async () => {
     const result = await run(["codes", "extra"]);
@@ -170,7 +173,7 @@ describe("the built binary", () => {
     expect(exec(["check"])).toStrictEqual({
       exitCode: 2,
       stdout: "",
-      stderr: 'api-error-codes: check: missing <baseUrl> (see "api-error-codes check --help")\n',
+      stderr: CHECK_MOVED,
     });
   });
 

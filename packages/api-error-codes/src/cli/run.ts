@@ -4,7 +4,6 @@
  */
 import { parseArgs } from "node:util";
 import { codesJson, codesMarkdownTable, codesTextTable } from "../catalog.js";
-import { type CliIo, checkCommand } from "./check/command.js";
 import { VERSION } from "./version.js";
 
 /** What a command produced; the entry point writes it out and exits with `exitCode`. */
@@ -24,7 +23,8 @@ export const HELP = `Usage: ${PROGRAM} <command> [options]
 
 Commands:
   codes [--format table|json|markdown]   print the error code table (default: table)
-  check <baseUrl> [--spec <file|url>]    probe a running API for conformance (see "check --help")
+  check                                  moved: the conformance checker is its own package,
+                                         run "npx api-error-codes-checker <baseUrl> --spec <file|url>"
 
 Options:
   -h, --help      show this help
@@ -98,7 +98,21 @@ export function codesCommand(args: readonly string[]): CliResult {
   return ok(renderCodes(format as CodesFormat));
 }
 
-export type { CliIo } from "./check/command.js";
+/** What the entry point knows about the terminal (kept for callers of `run`; `codes` needs none of it). */
+export interface CliIo {
+  readonly stdoutIsTTY?: boolean;
+  readonly stderr?: { readonly isTTY?: boolean; write(text: string): unknown };
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The conformance checker moved to its own package (`api-error-codes-checker`), so that users of
+ * the library do not install its parsers. `check` says how to run it and exits with 2.
+ */
+export const CHECK_MOVED = `${PROGRAM}: check: the conformance checker is its own package; run it with
+  npx api-error-codes-checker <baseUrl> --spec <file|url> [options]
+(see "npx api-error-codes-checker --help")
+`;
 
 /**
  * Runs the command line (arguments without `node` and the script). `io` tells what the terminal
@@ -107,7 +121,7 @@ export type { CliIo } from "./check/command.js";
  * const result = await run(["codes", "--format", "markdown"]);
  * process.stdout.write(result.stdout);
  */
-export async function run(argv: readonly string[], io: CliIo = {}): Promise<CliResult> {
+export async function run(argv: readonly string[], _io: CliIo = {}): Promise<CliResult> {
   const [command, ...rest] = argv;
   if (command === undefined) return usageError("missing command");
   if (command.startsWith("-")) {
@@ -125,7 +139,7 @@ export async function run(argv: readonly string[], io: CliIo = {}): Promise<CliR
     case "codes":
       return codesCommand(rest);
     case "check":
-      return checkCommand(rest, io);
+      return { exitCode: EXIT_USAGE, stdout: "", stderr: CHECK_MOVED };
     default:
       return usageError(`unknown command "${command}"`);
   }

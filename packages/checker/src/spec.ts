@@ -1,10 +1,21 @@
 /**
- * Loading an OpenAPI 3.x document (JSON, from a file or a URL) and reducing it to what the checker
- * probes: operations with their parameters, JSON body schema, security and documented statuses.
- * Local `$ref`s (`#/components/...`) are resolved everywhere, cycles included.
+ * Loading an OpenAPI 3.0 or 3.1 document (YAML or JSON, from a file or a URL, split over several
+ * files or not) and reducing it to what the checker probes: operations with their parameters,
+ * JSON body schema, security and documented statuses.
+ *
+ * `yaml` reads the text (JSON is YAML too); json-schema-ref-parser bundles external `$ref`s (other
+ * files, relative to the document) into one document and dereferences it, cycles included; 3.0
+ * schemas are then rewritten as JSON Schema (`openapi30.ts`) so that ajv judges them.
  */
 import { readFile } from "node:fs/promises";
+import { resolve as resolvePath } from "node:path";
+import { $RefParser } from "@apidevtools/json-schema-ref-parser";
+import { parse as parseYaml } from "yaml";
+import { openapi30ToJsonSchema } from "./openapi30.js";
 import type { Credentials, Operation, Parameter, RequestBody, Schema, Spec } from "./types.js";
+import { registerDocument } from "./validator.js";
+
+const isHttp = (source: string): boolean => /^https?:\/\//i.test(source);
 
 /** The document cannot be used; the run stops with exit code 2. */
 export class SpecError extends Error {
@@ -31,7 +42,7 @@ export async function readSource(source: string, timeoutMs: number): Promise<str
     for (let attempt = 1; response === undefined; attempt++) {
       try {
         response = await fetch(source, {
-          headers: { accept: "application/json" },
+          headers: { accept: "application/json, application/yaml;q=0.9, */*;q=0.5" },
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (error) {
@@ -63,27 +74,50 @@ function describeFetchError(error: unknown): string {
 }
 
 /**
- * Parses and normalises a document.
+ * Parses, bundles and normalises a document. `source` is its path or URL: external `$ref`s are
+ * read relative to it.
  * @example
- * const spec = parseSpec(await readSource("openapi.json", 5000), "openapi.json");
+ * const spec = await parseSpec(await readSource("openapi.yaml", 5000), "openapi.yaml");
  * spec.operations.map((op) => op.label); // ["GET /v1/orders", "POST /v1/orders", ...]
  */
-export function parseSpec(text: string, source: string): Spec {
+export async function parseSpec(text: string, source: string, timeoutMs = 10_000): Promise<Spec> {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new SpecError(`the spec ${source} is not JSON (YAML is not supported; convert it to JSON)`);
+    raw = parseYaml(text, { maxAliasCount: 1000 });
+  } catch (error) {
+    const first = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
+    throw new SpecError(`the spec ${source} is neither JSON nor YAML: ${first}`);
   }
-  if (!isRecord(raw)) throw new SpecError(`the spec ${source} is not a JSON object`);
+  if (!isRecord(raw)) throw new SpecError(`the spec ${source} is not a JSON or YAML object`);
   if (typeof raw.swagger === "string") {
     throw new SpecError(`the spec ${source} is Swagger ${raw.swagger}; only OpenAPI 3.x is supported`);
   }
-  if (typeof raw.openapi !== "string" || !raw.openapi.startsWith("3.")) {
-    throw new SpecError(`the spec ${source} is not an OpenAPI 3.x document (no "openapi": "3.x")`);
+  if (typeof raw.openapi !== "string" || !/^3\.[01]\./.test(raw.openapi)) {
+    throw new SpecError(`the spec ${source} is not an OpenAPI 3.0 or 3.1 document (no "openapi": "3.x")`);
   }
   if (!isRecord(raw.paths)) throw new SpecError(`the spec ${source} has no "paths" object`);
-  const doc = resolveRefs(raw) as Record<string, unknown>;
+  const base = isHttp(source) ? source : resolvePath(source);
+  let bundled: Record<string, unknown>;
+  let doc: Record<string, unknown>;
+  try {
+    // The resolver refuses loopback and private addresses by default (against SSRF from a spec one
+    // does not trust). A spec the user fetched from such an address may refer to its neighbours.
+    const options = {
+      resolve: { http: { timeout: timeoutMs, safeUrlResolver: !isHttp(source) } },
+      dereference: { circular: true as const },
+    };
+    bundled = (await $RefParser.bundle(base, raw, options)) as Record<string, unknown>;
+    if ((raw.openapi as string).startsWith("3.0.")) openapi30ToJsonSchema(bundled);
+    doc = (await $RefParser.dereference(base, structuredClone(bundled), options)) as Record<string, unknown>;
+  } catch (error) {
+    const message = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
+    throw new SpecError(`cannot resolve the $refs of the spec ${source}: ${message}`);
+  }
+  registerDocument(bundled, doc);
+  return normalise(doc, source);
+}
+
+function normalise(doc: Record<string, unknown>, source: string): Spec {
   const components = isRecord(doc.components) ? doc.components : {};
   const schemes = isRecord(components.securitySchemes) ? components.securitySchemes : {};
   const operations: Operation[] = [];
@@ -105,7 +139,7 @@ export function parseSpec(text: string, source: string): Spec {
 
 /** Loads a document from a path or URL. */
 export async function loadSpec(source: string, timeoutMs: number): Promise<Spec> {
-  return parseSpec(await readSource(source, timeoutMs), source);
+  return parseSpec(await readSource(source, timeoutMs), source, timeoutMs);
 }
 
 function serverPathOf(servers: unknown): string {
@@ -202,8 +236,11 @@ function securityOf(requirements: unknown, schemes: Record<string, unknown>): Cr
       ) {
         return { kind: "bearer" };
       }
-      if (type === "apikey" && scheme.in === "header" && typeof scheme.name === "string") {
-        return { kind: "header", header: scheme.name.toLowerCase() };
+      if (type === "http" && String(scheme.scheme ?? "").toLowerCase() === "basic") return { kind: "basic" };
+      if (type === "apikey" && typeof scheme.name === "string" && scheme.name !== "") {
+        if (scheme.in === "header") return { kind: "header", header: scheme.name.toLowerCase() };
+        if (scheme.in === "query") return { kind: "query", name: scheme.name };
+        if (scheme.in === "cookie") return { kind: "cookie", name: scheme.name };
       }
       unsupported ??= `${name} (${type}${typeof scheme.scheme === "string" ? ` ${scheme.scheme}` : ""})`;
     }
@@ -221,68 +258,6 @@ function bodyOf(requestBody: unknown): RequestBody | undefined {
   const media = requestBody.content[jsonKey];
   const schema = isRecord(media) && isRecord(media.schema) ? media.schema : undefined;
   return { required: requestBody.required === true, schema, mediaTypes };
-}
-
-/** Decodes one JSON Pointer segment. */
-function unescapeSegment(segment: string): string {
-  let decoded = segment;
-  try {
-    decoded = decodeURIComponent(segment);
-  } catch {
-    // Not percent-encoded after all; use it as written.
-  }
-  return decoded.replace(/~1/g, "/").replace(/~0/g, "~");
-}
-
-function lookup(doc: unknown, ref: string): unknown {
-  if (ref === "#") return doc;
-  if (!ref.startsWith("#/")) return undefined;
-  let node: unknown = doc;
-  for (const segment of ref.slice(2).split("/")) {
-    const key = unescapeSegment(segment);
-    if (Array.isArray(node)) node = node[Number(key)];
-    else if (isRecord(node) && Object.hasOwn(node, key)) node = node[key];
-    else return undefined;
-  }
-  return node;
-}
-
-/**
- * A copy of the document with every local `$ref` replaced by (a shared copy of) its target.
- * Recursive schemas become cyclic object graphs; walkers bound their depth. External references
- * stay as they are and read as empty schemas.
- */
-export function resolveRefs(doc: unknown): unknown {
-  const memo = new Map<string, unknown>();
-  const visit = (node: unknown, hops: number): unknown => {
-    if (Array.isArray(node)) return node.map((item) => visit(item, hops));
-    if (!isRecord(node)) return node;
-    const ref = node.$ref;
-    if (typeof ref === "string" && ref.startsWith("#") && hops < 32) {
-      let target = memo.get(ref);
-      if (!memo.has(ref)) {
-        const placeholder: Record<string, unknown> = {};
-        memo.set(ref, placeholder);
-        const resolved = visit(lookup(doc, ref), hops + 1);
-        if (isRecord(resolved)) {
-          Object.assign(placeholder, resolved);
-          target = placeholder;
-        } else {
-          target = resolved;
-          memo.set(ref, resolved);
-        }
-      }
-      const siblings = Object.keys(node).filter((key) => key !== "$ref");
-      if (siblings.length === 0 || !isRecord(target)) return target;
-      const merged: Record<string, unknown> = { ...target };
-      for (const key of siblings) merged[key] = visit(node[key], hops);
-      return merged;
-    }
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(node)) out[key] = visit(value, hops);
-    return out;
-  };
-  return visit(doc, 0);
 }
 
 /** The schema of a parameter or field, `{}` when it is not an object. */

@@ -7,9 +7,15 @@ export type Schema = { readonly [keyword: string]: unknown };
 export type Credentials =
   /** `Authorization: Bearer <token>` (http bearer, oauth2, openIdConnect). */
   | { readonly kind: "bearer" }
-  /** A bare token in a header of its own (apiKey in header). */
+  /** `Authorization: Basic base64(user:password)`; the token given is `user:password`. */
+  | { readonly kind: "basic" }
+  /** A bare token in a header of its own (apiKey in header, name in lower case). */
   | { readonly kind: "header"; readonly header: string }
-  /** A scheme the checker cannot drive (basic, apiKey in query or cookie, ...). */
+  /** A bare token in a query parameter (apiKey in query). */
+  | { readonly kind: "query"; readonly name: string }
+  /** A bare token in a cookie (apiKey in cookie). */
+  | { readonly kind: "cookie"; readonly name: string }
+  /** A scheme the checker cannot drive (mutualTLS, http digest, ...). */
   | { readonly kind: "unsupported"; readonly scheme: string };
 
 /** A path, query or header parameter of an operation (header names in lower case). */
@@ -62,6 +68,11 @@ export interface ErrorExpectation {
   readonly kind: "error";
   readonly statuses: readonly number[];
   readonly code: number;
+  /**
+   * For a 400: `details.violations` must hold one about the body as a whole (pointer `""`, or
+   * rule `media_type`), not only about one of its members.
+   */
+  readonly wholeBody?: true;
   /** For 405: the methods `Allow` must name. */
   readonly allow?: readonly string[];
   /** For 401: `WWW-Authenticate` must be there; `invalid_token` also requires `error="invalid_token"`. */
@@ -107,6 +118,12 @@ export interface Probe {
   readonly expect: Expectation;
   /** The operation that has to be realized for this probe to make sense (see `not-realized`). */
   readonly needsRealized?: string;
+  /**
+   * Sent with the valid credential (or to an anonymous operation): it gets past authentication.
+   * A 403/9 answer then means the credential lacks the operation's role, which the contract checks
+   * before validation, so the probe's own check is skipped rather than failed.
+   */
+  readonly authenticated?: true;
 }
 
 /** A check that is not run, and why. */
@@ -139,13 +156,18 @@ export interface CheckResult {
   readonly passed: boolean;
   /** Set (and `passed` true) when the check could not run; it does not fail the run. */
   readonly skipped?: true;
+  /** Set (and `passed` true) when the check failed and the baseline accepts that failure. */
+  readonly accepted?: true;
   readonly message: string;
 }
 
 export interface Summary {
   readonly passed: number;
+  /** Failures that fail the run (not accepted by a baseline). */
   readonly failed: number;
   readonly skipped: number;
+  /** Failures the baseline accepts (present when a baseline was given). */
+  readonly accepted?: number;
 }
 
 /** Everything a run found. */
@@ -154,4 +176,6 @@ export interface Report {
   readonly spec: string | undefined;
   readonly summary: Summary;
   readonly results: readonly CheckResult[];
+  /** Baseline entries that no longer fail (present when a baseline was given). */
+  readonly fixed?: readonly { readonly operation: string; readonly check: string }[];
 }

@@ -2,8 +2,7 @@
  * Judging answers: whether one probe got what it expects, and the checks every answer gets
  * (a conforming body, `X-Request-Id`, nothing leaked, a documented status).
  */
-import { getCode } from "../../codes.js";
-import { parseErrorBody } from "../../wire.js";
+import { getCode, parseErrorBody } from "api-error-codes";
 import type { Answer, ErrorExpectation, Operation, Outcome, Probe } from "./types.js";
 
 /** The verdict on one probe. `realized` tells the runner whether a documented operation has a handler. */
@@ -68,13 +67,37 @@ function allowProblem(answer: Answer, documented: readonly string[]): string | u
   return same ? undefined : `Allow is "${header}", the spec documents ${[...want].join(", ")}`;
 }
 
+/** Whether `details.violations` holds one about the body as a whole (pointer `""` or rule `media_type`). */
+function aboutWholeBody(body: string): boolean {
+  const violations = (detailsOf(body) as { violations?: unknown } | null | undefined)?.violations;
+  if (!Array.isArray(violations)) return false;
+  return violations.some((v: unknown) => {
+    const { pointer, rule } = (v ?? {}) as { pointer?: unknown; rule?: unknown };
+    return pointer === "" || rule === "media_type";
+  });
+}
+
 function errorVerdict(probe: Probe, expect: ErrorExpectation, answer: Answer): Verdict {
   const code = codeOf(answer.body);
   const wanted = expect.statuses.map((status) => `${status}/${expect.code}`).join(" or ");
+  // Authorization comes before validation: a valid credential without the operation's role gets
+  // 403/9 first, and the probe's own check cannot be judged with it.
+  if (probe.authenticated === true && expect.code !== 9 && answer.status === 403 && code === 9) {
+    return {
+      passed: true,
+      skipped: true,
+      message: `the --token lacks the role or scope of ${probe.operation} (403/9 before validation); give a token that has it`,
+    };
+  }
   if (!expect.statuses.includes(answer.status) || code !== expect.code) {
     return { passed: false, message: `expected ${wanted}, got ${describe(answer)} (${target(probe)})` };
   }
   const problems: string[] = [];
+  if (expect.wholeBody === true && answer.status === 400 && !aboutWholeBody(answer.body)) {
+    problems.push(
+      'details.violations name no problem with the body as a whole (pointer "" or rule media_type): the 400 is not about the media type',
+    );
+  }
   if (expect.allow !== undefined) {
     const problem = allowProblem(answer, expect.allow);
     if (problem !== undefined) problems.push(problem);

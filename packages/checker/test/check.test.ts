@@ -3,9 +3,9 @@
  * each seeded defect gets exactly the failures it should.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runChecks } from "../../src/cli/check/runner.js";
-import { loadSpec } from "../../src/cli/check/spec.js";
-import type { CheckResult, Report } from "../../src/cli/check/types.js";
+import { runChecks } from "../src/runner.js";
+import { loadSpec } from "../src/spec.js";
+import type { CheckResult, Report } from "../src/types.js";
 import {
   ADMIN_TOKEN,
   DEFECTS,
@@ -29,7 +29,8 @@ async function check(
       token: ADMIN_TOKEN,
       expiredToken: EXPIRED_TOKEN,
       forbiddenToken: MEMBER_TOKEN,
-      allowWrites: options.allowWrites ?? false,
+      // The fixtures keep their data in memory: the tests may write.
+      allowWrites: options.allowWrites ?? true,
       timeoutMs: 5000,
     });
   } finally {
@@ -90,7 +91,12 @@ const EXPECTED: Record<Defect, string[]> = {
     `auth-expired @ ${op}`,
     ...(op === "GET /v1/admin/users" ? [`auth-forbidden @ ${op}`] : []),
   ]),
-  "foreign-error-shape": ["absent-resource @ GET /v1/orders/{id}", "conforms @ GET /v1/orders/{id}"],
+  "foreign-error-shape": [
+    "absent-resource @ GET /v1/orders/{id}",
+    "conforms @ GET /v1/orders/{id}",
+    "absent-resource @ DELETE /v1/orders/{id}",
+    "conforms @ DELETE /v1/orders/{id}",
+  ],
   "wrong-code-for-type-error": [
     "param-type:offset @ GET /v1/orders",
     "param-type:limit @ GET /v1/orders",
@@ -188,18 +194,17 @@ describe("a conforming API", () => {
     ]);
   });
 
-  it("skips only what needs --allow-writes or an unrealized operation", () => {
+  it("skips only what an unrealized operation makes pointless", () => {
     expect(
       report.results
         .filter((r) => r.skipped === true)
         .map((r) => `${r.check} @ ${r.operation}: ${r.message}`),
     ).toStrictEqual([
-      "absent-resource @ DELETE /v1/orders/{id}: needs --allow-writes (the request could change data)",
       "auth-missing @ POST /v1/orders/{id}/refund: the operation is not realized (501)",
       "auth-bogus @ POST /v1/orders/{id}/refund: the operation is not realized (501)",
       "auth-expired @ POST /v1/orders/{id}/refund: the operation is not realized (501)",
       "param-range:id:format @ POST /v1/orders/{id}/refund: the operation is not realized (501)",
-      "absent-resource @ POST /v1/orders/{id}/refund: needs --allow-writes (the request could change data)",
+      "absent-resource @ POST /v1/orders/{id}/refund: the operation is not realized (501)",
     ]);
     expect(report.results.find((r) => r.check === "not-realized")).toStrictEqual({
       check: "not-realized",
@@ -207,19 +212,30 @@ describe("a conforming API", () => {
       passed: true,
       message: "501/2",
     });
-  });
-
-  it("passes with --allow-writes too, probing DELETE on an absent id", async () => {
-    const writes = await check(undefined, { allowWrites: true });
-    expect(failedPairs(writes)).toStrictEqual([]);
     expect(
-      writes.results.find((r) => r.check === "absent-resource" && r.operation === "DELETE /v1/orders/{id}"),
+      report.results.find((r) => r.check === "absent-resource" && r.operation === "DELETE /v1/orders/{id}"),
     ).toStrictEqual({
       check: "absent-resource",
       operation: "DELETE /v1/orders/{id}",
       passed: true,
       message: "404/10",
     });
+  });
+
+  it("passes safe by default too, with every write past authentication skipped and named", async () => {
+    const safe = await check(undefined, { allowWrites: false });
+    expect(failedPairs(safe)).toStrictEqual([]);
+    const needs = safe.results.filter(
+      (r) => r.skipped === true && r.message.startsWith("needs --allow-writes"),
+    );
+    expect([...new Set(needs.map((r) => r.operation))].sort()).toStrictEqual([
+      "DELETE /v1/orders/{id}",
+      "POST /v1/orders",
+      "POST /v1/orders/{id}/refund",
+    ]);
+    expect(needs.filter((r) => r.operation === "POST /v1/orders").map((r) => r.check)).toContain(
+      "body-malformed-json",
+    );
   });
 
   it("passes without a spec: unknown route, raw socket and every error seen", async () => {
@@ -292,6 +308,7 @@ describe("unreachable and broken targets", () => {
       baseUrl: new URL(fixture.url),
       spec: await loadSpec(fixture.specUrl, 5000),
       token: ADMIN_TOKEN,
+      allowWrites: true,
       concurrency: 2,
       onProgress: (done, total) => seen.push([done, total]),
     });

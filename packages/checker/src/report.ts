@@ -1,7 +1,14 @@
-/** The report in each output format: a readable table, JSON, and JUnit XML for CI systems. */
+/**
+ * The report in each output format: a readable table, JSON, JUnit XML, SARIF and GitHub Actions
+ * annotations (the last two in `report-ci.ts`).
+ */
+import { reportGithub, reportSarif, summaryLine } from "./report-ci.js";
+
+export { summaryLine };
+
 import type { CheckResult, Report } from "./types.js";
 
-export const CHECK_FORMATS = ["table", "json", "junit"] as const;
+export const CHECK_FORMATS = ["table", "json", "junit", "sarif", "github"] as const;
 /** An output format of the `check` command. */
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
 
@@ -18,8 +25,10 @@ export function reportJson(report: Report): string {
     passed: r.passed,
     message: r.message,
     ...(r.skipped === true ? { skipped: true } : {}),
+    ...(r.accepted === true ? { accepted: true } : {}),
   }));
-  return `${JSON.stringify({ summary: report.summary, results }, null, 2)}\n`;
+  const fixed = report.fixed === undefined ? {} : { fixed: report.fixed };
+  return `${JSON.stringify({ summary: report.summary, results, ...fixed }, null, 2)}\n`;
 }
 
 const COLOURS = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
@@ -28,14 +37,8 @@ function paint(text: string, colour: keyof typeof COLOURS, enabled: boolean): st
   return enabled ? `\u001b[${COLOURS[colour]}m${text}\u001b[0m` : text;
 }
 
-const mark = (r: CheckResult): "PASS" | "FAIL" | "SKIP" =>
-  r.skipped === true ? "SKIP" : r.passed ? "PASS" : "FAIL";
-
-/** The one-line summary: `63 checks: 61 passed, 1 failed, 1 skipped`. */
-export function summaryLine(report: Report): string {
-  const { passed, failed, skipped } = report.summary;
-  return `${passed + failed + skipped} checks: ${passed} passed, ${failed} failed, ${skipped} skipped`;
-}
+const mark = (r: CheckResult): "PASS" | "FAIL" | "SKIP" | "KNOWN" =>
+  r.skipped === true ? "SKIP" : r.accepted === true ? "KNOWN" : r.passed ? "PASS" : "FAIL";
 
 /**
  * Aligned columns, one result a line, then the summary. `colour` adds ANSI colours (for a TTY).
@@ -51,7 +54,7 @@ export function reportTable(report: Report, options: { colour?: boolean } = {}):
     `${result}  ${check.padEnd(checkWidth)}  ${operation.padEnd(operationWidth)}  ${message}`.trimEnd();
   const spec = report.spec === undefined ? "no spec" : `spec: ${report.spec}`;
   const out = [
-    paint(`api-error-codes check ${report.target} (${spec})`, "bold", colour),
+    paint(`api-error-codes-check ${report.target} (${spec})`, "bold", colour),
     "",
     paint(line(header.result, header.check, header.operation, header.message), "dim", colour),
   ];
@@ -59,7 +62,7 @@ export function reportTable(report: Report, options: { colour?: boolean } = {}):
     const m = mark(r);
     const painted = paint(m, m === "PASS" ? "green" : m === "FAIL" ? "red" : "yellow", colour);
     // Pad outside the colour codes so that the columns stay aligned.
-    out.push(line(`${painted}  `, r.check, r.operation, r.message));
+    out.push(line(`${painted}${" ".repeat(6 - m.length)}`, r.check, r.operation, r.message));
   }
   const failed = report.summary.failed > 0;
   out.push("", paint(summaryLine(report), failed ? "red" : "green", colour), "");
@@ -93,21 +96,24 @@ export function reportJunit(report: Report): string {
     suites.set(r.operation, list);
   }
   const { passed, failed, skipped } = report.summary;
+  const accepted = report.summary.accepted ?? 0;
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="api-error-codes check" tests="${passed + failed + skipped}" failures="${failed}" errors="0" skipped="${skipped}">`,
+    `<testsuites name="api-error-codes-check" tests="${passed + failed + skipped}" failures="${failed}" errors="0" skipped="${skipped + accepted}">`,
   ];
   for (const [operation, results] of suites) {
     const f = results.filter((r) => !r.passed).length;
-    const s = results.filter((r) => r.skipped === true).length;
+    // A failure the baseline accepts is reported as skipped, with the reason.
+    const s = results.filter((r) => r.skipped === true || r.accepted === true).length;
     out.push(
       `  <testsuite name="${xml(operation)}" tests="${results.length}" failures="${f}" errors="0" skipped="${s}">`,
     );
     for (const r of results) {
       const open = `    <testcase classname="${xml(operation)}" name="${xml(r.check)}"`;
-      if (r.skipped === true)
-        out.push(`${open}>`, `      <skipped message="${xml(r.message)}"/>`, "    </testcase>");
-      else if (!r.passed) {
+      if (r.skipped === true || r.accepted === true) {
+        const message = r.accepted === true ? `accepted by the baseline: ${r.message}` : r.message;
+        out.push(`${open}>`, `      <skipped message="${xml(message)}"/>`, "    </testcase>");
+      } else if (!r.passed) {
         out.push(
           `${open}>`,
           `      <failure message="${xml(r.message)}" type="${xml(r.check)}">${xml(r.message)}</failure>`,
@@ -129,5 +135,7 @@ export function renderReport(
 ): string {
   if (format === "json") return reportJson(report);
   if (format === "junit") return reportJunit(report);
+  if (format === "sarif") return reportSarif(report);
+  if (format === "github") return reportGithub(report);
   return reportTable(report, options);
 }

@@ -24,6 +24,8 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** Requests in flight at once. Default 8. */
   readonly concurrency?: number;
+  /** The skip pattern (from the config) that matches a check of an operation, if one does. */
+  readonly skip?: (check: string, operation: string) => string | undefined;
   /** Called after each answer: requests done and in all. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -60,11 +62,26 @@ export function plan(options: RunOptions): PlanItem[] {
     forbiddenToken: options.forbiddenToken,
     allowWrites: options.allowWrites ?? false,
   };
-  return [
+  const items = [
     ...planBase(planOptions),
     ...(options.spec === undefined ? [] : planSpec(options.spec, planOptions)),
   ];
+  const skip = options.skip;
+  if (skip === undefined) return items;
+  return items.map((item) => {
+    const pattern = item.check === "" ? undefined : skip(item.check, item.operation);
+    if (pattern === undefined || "skip" in item) return item;
+    return skipped(item, pattern);
+  });
 }
+
+const skipped = (item: Probe, pattern: string): PlanItem => ({
+  skip: true,
+  check: item.check,
+  operation: item.operation,
+  group: item.group,
+  message: `skipped by the config (skip: "${pattern}")`,
+});
 
 interface Aggregate {
   count: number;
@@ -179,7 +196,11 @@ function buildReport(
     const verdict = verdicts.get(item) ?? judge(item, outcome);
     if (item.check !== "") results.push(toResult(item, verdict));
     else if ("error" in outcome) results.push(toResult({ ...item, check: "valid-request" }, verdict));
-    if ("answer" in outcome) addAnswer(answers, judgeAnswer(item, outcome.answer), item);
+    addAnswer(
+      answers,
+      "answer" in outcome ? judgeAnswer(item, outcome.answer) : unanswered(item, outcome.error),
+      item,
+    );
   }
   const results: CheckResult[] = [];
   for (const name of groups) {
@@ -201,6 +222,22 @@ function buildReport(
       });
     }
   }
+  if (options.skip !== undefined) {
+    const skip = options.skip;
+    for (const [i, result] of results.entries()) {
+      const pattern = result.skipped === true ? undefined : skip(result.check, result.operation);
+      if (pattern !== undefined) {
+        const message = `skipped by the config (skip: "${pattern}")`;
+        results[i] = {
+          check: result.check,
+          operation: result.operation,
+          passed: true,
+          skipped: true,
+          message,
+        };
+      }
+    }
+  }
   const summary = { passed: 0, failed: 0, skipped: 0 };
   for (const result of results) {
     if (result.skipped === true) summary.skipped++;
@@ -218,6 +255,22 @@ function toResult(probe: Probe, verdict: Verdict): CheckResult {
     message: verdict.message,
   };
   return verdict.skipped === true ? { ...base, skipped: true } : base;
+}
+
+/**
+ * The checks an answer would have had, each failed: a probe without an answer must not make them
+ * disappear from the totals.
+ */
+function unanswered(probe: Probe, error: string): AnswerProblems {
+  const problem = `no answer to judge: ${error}`;
+  const out: AnswerProblems = new Map();
+  const checks = ANSWER_CHECKS.filter(
+    (check) =>
+      (check !== "documented-status" || probe.documented !== undefined) &&
+      ((check !== "conforms" && check !== "no-leak") || probe.expect.kind === "error"),
+  );
+  for (const check of checks) out.set(check, problem);
+  return out;
 }
 
 function addAnswer(answers: Map<string, Aggregate>, problems: AnswerProblems, probe: Probe): void {

@@ -4,10 +4,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createApi, type NodeApi, protectServer, reply } from "../../src/adapters/node/index.js";
-import { ApiError } from "../../src/api-error.js";
-import { errorComponents, errorResponses } from "../../src/openapi.js";
-import type { Principal } from "../../src/pipeline/auth.js";
+import type { Principal } from "api-error-codes";
+import { ApiError } from "api-error-codes";
+import { createApi, type NodeApi, protectServer, reply } from "api-error-codes/node";
+import { errorComponents, errorResponses } from "api-error-codes/openapi";
 
 export const ADMIN_TOKEN = "admin-token-0123";
 export const MEMBER_TOKEN = "member-token-4567";

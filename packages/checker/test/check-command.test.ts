@@ -1,6 +1,6 @@
 /**
- * `api-error-codes check` as a command: arguments, exit codes, output formats, --out, colour and
- * progress; in-process through `run`, and end to end through the built binary.
+ * `api-error-codes-check` as a command: arguments, exit codes, output formats, --out, colour and
+ * progress; in-process through `checkCommand`, and end to end through the built binary.
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -9,13 +9,13 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHECK_HELP } from "../../src/cli/check/command.js";
-import { run } from "../../src/cli/run.js";
+import { CHECK_HELP, checkCommand as run } from "../src/command.js";
+import { VERSION } from "../src/version.js";
 import { ADMIN_TOKEN, EXPIRED_TOKEN, type Fixture, MEMBER_TOKEN, startFixture } from "./fixtures.js";
 
 const ESC = String.fromCharCode(27);
-const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const bin = join(root, "dist/cli/bin.js");
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const bin = join(root, "dist/bin.js");
 
 let good: Fixture;
 let bad: Fixture;
@@ -30,7 +30,6 @@ afterAll(async () => {
 });
 
 const full = (f: Fixture) => [
-  "check",
   f.url,
   "--spec",
   f.specUrl,
@@ -58,40 +57,44 @@ function assertWellFormedXml(text: string): void {
   expect(text.replace(/<[^>]*>/g, "")).not.toMatch(/[<>]/);
 }
 
-describe("run(['check', ...])", () => {
+describe("checkCommand([...])", () => {
   it("prints help", async () => {
-    expect(await run(["check", "--help"])).toStrictEqual({ exitCode: 0, stdout: CHECK_HELP, stderr: "" });
+    expect(await run(["--help"])).toStrictEqual({ exitCode: 0, stdout: CHECK_HELP, stderr: "" });
+    const options = ["--spec", "--config", "--token", "--expired-token", "--forbidden-token", "--skip"];
+    options.push("--baseline", "--write-baseline", "--format", "--out", "--timeout", "--concurrency");
+    for (const option of [...options, "--allow-writes", "--help", "--version"]) {
+      expect(CHECK_HELP).toMatch(new RegExp(`\\n {2}(?:-[a-z], )?${option} `));
+    }
+    expect(CHECK_HELP).toContain("Exit status: 0 every check passed");
+    expect(await run(["--version"])).toStrictEqual({ exitCode: 0, stdout: `${VERSION}\n`, stderr: "" });
   });
 
   it.each([
-    [["check", "a", "b"], 'unexpected argument "b"'],
-    [["check", "not a url"], '"not a url" is not a URL'],
-    [["check", "http://x", "--format", "xml"], '--format must be one of table, json, junit, got "xml"'],
-    [["check", "http://x", "--timeout", "0"], '--timeout must be an integer from 1 to 600000, got "0"'],
-    [
-      ["check", "http://x", "--concurrency", "many"],
-      '--concurrency must be an integer from 1 to 64, got "many"',
-    ],
-    [["check", "http://x", "--token", ""], "--token must be a non-empty single-line token"],
-    [["check", "http://x", "--nope"], "Unknown option '--nope'"],
+    [["a", "b"], 'unexpected argument "b"'],
+    [["not a url"], '"not a url" is not a URL'],
+    [["http://x", "--format", "xml"], '--format must be one of table, json, junit, sarif, github, got "xml"'],
+    [["http://x", "--timeout", "0"], '--timeout must be an integer from 1 to 600000, got "0"'],
+    [["http://x", "--concurrency", "many"], '--concurrency must be an integer from 1 to 64, got "many"'],
+    [["http://x", "--token", ""], "--token must be a non-empty single-line token"],
+    [["http://x", "--nope"], "Unknown option '--nope'"],
   ])("refuses %j with exit code 2", async (argv, message) => {
     expect(await run(argv)).toStrictEqual({
       exitCode: 2,
       stdout: "",
-      stderr: `api-error-codes: check: ${message} (see "api-error-codes check --help")\n`,
+      stderr: `api-error-codes-check: ${message} (see "api-error-codes-check --help")\n`,
     });
   });
 
-  it("exits with 2 for an unreachable target or an unreadable spec", async () => {
-    expect(await run(["check", "http://127.0.0.1:1", "--timeout", "2000"])).toStrictEqual({
-      exitCode: 2,
+  it("exits with 3 for an unreachable target or an unreadable spec", async () => {
+    expect(await run(["http://127.0.0.1:1", "--timeout", "2000"])).toStrictEqual({
+      exitCode: 3,
       stdout: "",
-      stderr: "api-error-codes: check: cannot reach http://127.0.0.1:1/: ECONNREFUSED\n",
+      stderr: "api-error-codes-check: cannot reach http://127.0.0.1:1/: ECONNREFUSED\n",
     });
-    expect(await run(["check", good.url, "--spec", join(dir, "missing.json")])).toStrictEqual({
-      exitCode: 2,
+    expect(await run([good.url, "--spec", join(dir, "missing.json")])).toStrictEqual({
+      exitCode: 3,
       stdout: "",
-      stderr: `api-error-codes: check: cannot read the spec ${join(dir, "missing.json")}: ENOENT\n`,
+      stderr: `api-error-codes-check: cannot read the spec ${join(dir, "missing.json")}: ENOENT\n`,
     });
   });
 
@@ -100,7 +103,7 @@ describe("run(['check', ...])", () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe("");
     const lines = result.stdout.split("\n");
-    expect(lines[0]).toBe(`api-error-codes check ${good.url}/ (spec: ${good.specUrl})`);
+    expect(lines[0]).toBe(`api-error-codes-check ${good.url}/ (spec: ${good.specUrl})`);
     expect(lines[2]).toMatch(/^result {2}check +operation +message$/);
     expect(lines[3]).toMatch(
       /^PASS {4}unknown-route +GET \/__api-error-codes-check__\/no-such-route +404\/10$/,
@@ -126,15 +129,15 @@ describe("run(['check', ...])", () => {
   it("colours the table on a TTY, unless NO_COLOR is set, and shows progress on a TTY stderr", async () => {
     const writes: string[] = [];
     const stderr = { isTTY: true, write: (text: string) => writes.push(text) };
-    const coloured = await run(["check", good.url], { stdoutIsTTY: true, stderr, env: {} });
+    const coloured = await run([good.url], { stdoutIsTTY: true, stderr, env: {} });
     expect(coloured.stdout).toContain(`${ESC}[32mPASS${ESC}[0m`);
     const progress = new RegExp(`^\r${ESC}\\[Kprobing \\d+/\\d+$`);
     expect(writes.some((w) => progress.test(w))).toBe(true);
     expect(writes.at(-1)).toBe(`\r${ESC}[K`);
-    const plain = await run(["check", good.url], { stdoutIsTTY: true, env: { NO_COLOR: "1" } });
+    const plain = await run([good.url], { stdoutIsTTY: true, env: { NO_COLOR: "1" } });
     expect(plain.stdout).not.toContain(ESC);
     const quiet: string[] = [];
-    await run(["check", good.url], { stderr: { isTTY: false, write: (t: string) => quiet.push(t) } });
+    await run([good.url], { stderr: { isTTY: false, write: (t: string) => quiet.push(t) } });
     expect(quiet).toStrictEqual([]);
   });
 });
@@ -155,7 +158,7 @@ describe("the built binary", () => {
   };
 
   it("was built", () => {
-    expect(existsSync(bin), "run `cd packages/api-error-codes && npx tsup` first").toBe(true);
+    expect(existsSync(bin), "run `npm run build` first").toBe(true);
   });
 
   it("exits with 0 against the conforming fixture (table)", async () => {
@@ -207,7 +210,7 @@ describe("the built binary", () => {
     expect(result.exitCode).toBe(1);
     assertWellFormedXml(result.stdout);
     expect(result.stdout).toMatch(
-      /<testsuites name="api-error-codes check" tests="\d+" failures="2" errors="0" skipped="\d+">/,
+      /<testsuites name="api-error-codes-check" tests="\d+" failures="2" errors="0" skipped="\d+">/,
     );
     expect(result.stdout).toContain(
       '<testcase classname="GET /__api-error-codes-check__/no-such-route" name="unknown-route">\n      <failure message="expected 404/10',
@@ -230,17 +233,17 @@ describe("the built binary", () => {
     expect(xml).toContain('failures="0"');
   });
 
-  it("exits with 2 and one line for an unreachable target and usage errors", async () => {
-    expect(await exec(["check", "http://127.0.0.1:1"])).toStrictEqual({
-      exitCode: 2,
+  it("exits with 3 for an unreachable target and 2 for usage errors, with one line", async () => {
+    expect(await exec(["http://127.0.0.1:1"])).toStrictEqual({
+      exitCode: 3,
       stdout: "",
-      stderr: "api-error-codes: check: cannot reach http://127.0.0.1:1/: ECONNREFUSED\n",
+      stderr: "api-error-codes-check: cannot reach http://127.0.0.1:1/: ECONNREFUSED\n",
     });
-    expect(await exec(["check", good.url, "--format", "yaml"])).toStrictEqual({
+    expect(await exec([good.url, "--format", "yaml"])).toStrictEqual({
       exitCode: 2,
       stdout: "",
       stderr:
-        'api-error-codes: check: --format must be one of table, json, junit, got "yaml" (see "api-error-codes check --help")\n',
+        'api-error-codes-check: --format must be one of table, json, junit, sarif, github, got "yaml" (see "api-error-codes-check --help")\n',
     });
   });
 
@@ -248,7 +251,7 @@ describe("the built binary", () => {
     const file = join(dir, "openapi.json");
     const response = await fetch(good.specUrl);
     await import("node:fs/promises").then((fs) => response.text().then((t) => fs.writeFile(file, t)));
-    const result = await exec(["check", good.url, "--spec", file, "--token", ADMIN_TOKEN, "-f", "json"]);
+    const result = await exec([good.url, "--spec", file, "--token", ADMIN_TOKEN, "-f", "json"]);
     expect(result.exitCode).toBe(0);
     const parsed = JSON.parse(result.stdout) as { summary: { failed: number; passed: number } };
     expect(parsed.summary.failed).toBe(0);
