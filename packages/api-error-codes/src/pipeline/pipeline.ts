@@ -206,7 +206,14 @@ export class Pipeline<P extends PrincipalFields = Principal> {
    * authentication.
    */
   attach(method: string, template: string, prepared: PreparedRoute): void {
-    this.routes.set(routeKey(method.toUpperCase(), template), prepared);
+    const name = method.toUpperCase();
+    const key = routeKey(name, template);
+    const existing = this.routes.get(key);
+    if (existing !== undefined && existing !== prepared) {
+      // Two contracts for one route: only the first would ever run.
+      throw new TypeError(`${this.adapter}: ${name} ${template} is registered twice`);
+    }
+    this.routes.set(key, prepared);
     this.byTemplate.clear();
   }
 

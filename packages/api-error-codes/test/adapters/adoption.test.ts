@@ -240,3 +240,21 @@ describe("hono: routers mounted with app.route() and validators", () => {
     await expectError(await fetch(`${app.url}/elsewhere/deep`), 404, 10);
   });
 });
+
+describe("a route declared twice with api.route() is refused at start-up", () => {
+  it("express", () => {
+    const app = express();
+    const api = expressAdapter(app, { logger: false });
+    app.get("/x", api.route({}), (_req, res) => res.json({}));
+    app.get("/x", api.route({}), (_req, res) => res.json({}));
+    expect(() => api.sync()).toThrow(new TypeError("api-error-codes/express: GET /x is registered twice"));
+  });
+
+  it("hono", () => {
+    const app = new Hono();
+    const api = honoAdapter(app, { logger: false });
+    app.get("/x", api.route({}), (c) => c.json({}));
+    app.get("/x", api.route({}), (c) => c.json({}));
+    expect(() => api.sync()).toThrow(new TypeError("api-error-codes/hono: GET /x is registered twice"));
+  });
+});

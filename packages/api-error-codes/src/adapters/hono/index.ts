@@ -197,12 +197,13 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
       }
       try {
         this.pipeline.table.markRealized(entry.method, entry.path);
-        const prepared = ROUTE_MIDDLEWARE.get(entry.handler);
-        if (prepared !== undefined) this.pipeline.attach(entry.method, entry.path, prepared);
       } catch {
         this.foreign.add(entry);
         this.alone = false;
+        continue;
       }
+      const prepared = ROUTE_MIDDLEWARE.get(entry.handler);
+      if (prepared !== undefined) this.pipeline.attach(entry.method, entry.path, prepared);
     }
   }
 
