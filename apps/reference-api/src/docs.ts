@@ -22,15 +22,22 @@ const DIST_FILES: Readonly<Record<string, string>> = {
 };
 
 // An external file rather than an inline script, so that the policy can forbid inline scripts.
+// The page shows the catalogue once, in its own section above (readable without JavaScript): Swagger
+// UI gets the document with its description's copy of the catalogue left out.
 const INIT_JS = `window.addEventListener("load", function () {
-  window.ui = SwaggerUIBundle({
-    url: "/openapi.json",
-    dom_id: "#swagger-ui",
-    deepLinking: true,
-    validatorUrl: null,
-    defaultModelsExpandDepth: 0,
-    presets: [SwaggerUIBundle.presets.apis],
-    layout: "BaseLayout",
+  fetch("/openapi.json").then(function (response) { return response.json(); }).then(function (spec) {
+    var description = spec.info && spec.info.description;
+    var at = typeof description === "string" ? description.indexOf("## Error catalogue") : -1;
+    if (at !== -1) spec.info.description = description.slice(0, at).trim();
+    window.ui = SwaggerUIBundle({
+      spec: spec,
+      dom_id: "#swagger-ui",
+      deepLinking: true,
+      validatorUrl: null,
+      defaultModelsExpandDepth: 0,
+      presets: [SwaggerUIBundle.presets.apis],
+      layout: "BaseLayout",
+    });
   });
 });
 `;

@@ -77,6 +77,10 @@ describe.skipIf(!hasChromium)("/docs in a browser", () => {
     expect(await page.locator(".opblock").count()).toBe(15);
     await expect(page.getByText("/v1/orders/{id}/quote").first().isVisible()).resolves.toBe(true);
 
+    // The catalogue appears once on the page: Swagger UI's rendering of the description leaves it out.
+    await expect(page.getByText("TOO_MANY_ATTEMPTS", { exact: true }).count()).resolves.toBe(1);
+    await expect(page.getByText("Every answer carries").first().isVisible()).resolves.toBe(true);
+
     expect(requests.length).toBeGreaterThan(3);
     const outside = requests.filter((url) => !url.startsWith(`${api.base}/`) && !url.startsWith("data:"));
     expect(outside).toStrictEqual([]);

@@ -7,7 +7,7 @@
  * 201 or 503 / 12 with Retry-After; every order acknowledged with 201 must exist afterwards, whole;
  * no row may be half-written; the API must take orders again within 5 s of the database's return,
  * without a restart. Skipped loudly when the PostgreSQL cluster tools are missing or this is not
- * root, unless REQUIRE_POSTGRES=1 makes that a failure.
+ * root, unless REQUIRE_SERVICES=1 makes that a failure.
  *
  * SQLite: a second connection holds the write lock; a write waits for the busy timeout and answers
  * 503 / 12 with Retry-After, reads and /health keep working, and writes resume once the lock goes.
@@ -34,7 +34,7 @@ const clusterReason = !hasTools
     : undefined;
 if (clusterReason !== undefined) {
   const message = `database faults: ${clusterReason}`;
-  if (process.env.REQUIRE_POSTGRES === "1") throw new Error(`${message} and REQUIRE_POSTGRES=1`);
+  if (process.env.REQUIRE_SERVICES === "1") throw new Error(`${message} and REQUIRE_SERVICES=1`);
   console.warn(`\n!!!!!!!! ${message}: SKIPPING the PostgreSQL crash test !!!!!!!!\n`);
 }
 

@@ -1,7 +1,7 @@
 /**
  * PostgreSQL for the tests: the local server (or `TEST_POSTGRES_URL`), a fresh database per suite
  * run, dropped afterwards. When no server answers, the PostgreSQL runs are skipped with a loud
- * notice, unless REQUIRE_POSTGRES=1 (CI) makes that a failure.
+ * notice, unless REQUIRE_SERVICES=1 (CI) makes that a failure.
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -23,12 +23,12 @@ async function reachable(): Promise<boolean> {
 
 let available: Promise<boolean> | undefined;
 
-/** True when PostgreSQL answers; throws when it does not and REQUIRE_POSTGRES=1. */
+/** True when PostgreSQL answers; throws when it does not and REQUIRE_SERVICES=1. */
 export function postgresAvailable(): Promise<boolean> {
   available ??= reachable().then((ok) => {
     if (ok) return true;
     const message = `PostgreSQL is not reachable at ${POSTGRES_URL.replace(/\/\/[^@]*@/, "//***@")}`;
-    if (process.env.REQUIRE_POSTGRES === "1") throw new Error(`${message} and REQUIRE_POSTGRES=1`);
+    if (process.env.REQUIRE_SERVICES === "1") throw new Error(`${message} and REQUIRE_SERVICES=1`);
     console.warn(`\n!!!!!!!! ${message}: SKIPPING the PostgreSQL runs of the reference API !!!!!!!!\n`);
     return false;
   });

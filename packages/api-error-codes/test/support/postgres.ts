@@ -1,6 +1,6 @@
 /**
  * Where the PostgreSQL-backed tests connect. `DATABASE_URL` overrides the local server. When none
- * answers, those tests are skipped with a loud notice, unless `REQUIRE_POSTGRES=1` makes that a failure.
+ * answers, those tests are skipped with a loud notice, unless `REQUIRE_SERVICES=1` makes that a failure.
  */
 import pg from "pg";
 
@@ -19,11 +19,11 @@ async function reachable(): Promise<boolean> {
   }
 }
 
-/** True when PostgreSQL answers; throws when it does not and REQUIRE_POSTGRES=1. */
+/** True when PostgreSQL answers; throws when it does not and REQUIRE_SERVICES=1. */
 export async function postgresAvailable(): Promise<boolean> {
   if (await reachable()) return true;
   const message = `PostgreSQL is not reachable at ${POSTGRES_URL.replace(/\/\/[^@]*@/, "//***@")}`;
-  if (process.env.REQUIRE_POSTGRES === "1") throw new Error(`${message} and REQUIRE_POSTGRES=1`);
+  if (process.env.REQUIRE_SERVICES === "1") throw new Error(`${message} and REQUIRE_SERVICES=1`);
   console.warn(`\n!!!!!!!! ${message}: SKIPPING the PostgreSQL-backed tests !!!!!!!!\n`);
   return false;
 }
