@@ -68,6 +68,7 @@ export type {
   ViolationLocation,
 } from "./details.js";
 export { parseQuery } from "./query.js";
+export { REQUEST_ID_HEADER, REQUEST_ID_PATTERN } from "./request-id.js";
 export {
   type ErrorResponse,
   type ErrorResponseOptions,

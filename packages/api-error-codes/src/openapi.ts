@@ -13,6 +13,7 @@
 import { ApiError, type StatusOf } from "./api-error.js";
 import { type CodeDefinition, getCode, listCodes } from "./codes.js";
 import { builtinDetailsSchema, type JsonValue, type Violation } from "./details.js";
+import { REQUEST_ID_PATTERN } from "./request-id.js";
 import { errorResponse } from "./response.js";
 
 export { codesJson, codesMarkdownTable, codesTextTable } from "./catalog.js";
@@ -78,7 +79,6 @@ export interface OpenApiOptions {
 /** Name of the generic body schema in `components.schemas`. */
 export const API_ERROR_SCHEMA_NAME = "ApiError";
 
-const REQUEST_ID_PATTERN = "^[A-Za-z0-9._:-]{1,128}$";
 const DEFAULT_MEDIA_TYPE = "application/json";
 
 function definitionOf(code: number, caller: string): CodeDefinition {
@@ -333,7 +333,7 @@ function responseHeaders(status: number, samples: readonly ApiError<number>[]): 
       description:
         "The request's own X-Request-Id when it matches the pattern, otherwise a fresh UUID. Quote it when reporting a problem.",
       required: true,
-      schema: { type: "string", pattern: REQUEST_ID_PATTERN },
+      schema: { type: "string", pattern: REQUEST_ID_PATTERN.source },
       example: "5b0e8f4a-3c1d-4e2f-9a6b-7c8d9e0f1a2b",
     },
   };

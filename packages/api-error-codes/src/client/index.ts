@@ -27,6 +27,7 @@ export type {
   Violation,
   ViolationDetails,
 } from "../details.js";
+export { generateRequestId } from "../request-id.js";
 export {
   type ApiResponse,
   type Client,
@@ -48,7 +49,6 @@ export {
   type UnknownResponseError,
 } from "./errors.js";
 export { errorFromResponse, parseRetryAfter, type RequestLike } from "./from-response.js";
-export { generateRequestId } from "./ids.js";
 export {
   type KyHooks,
   type KyHooksOptions,
