@@ -46,6 +46,7 @@ export {
   type RequestFailureInit,
   type ResponseError,
   TimeoutError,
+  TransportError,
   type UnknownResponseError,
 } from "./errors.js";
 export { errorFromResponse, parseRetryAfter, type RequestLike } from "./from-response.js";
