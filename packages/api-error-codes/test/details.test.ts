@@ -3,24 +3,16 @@
  * publishes that table, and the wire parser interprets it without ajv: here the two readings are
  * held to the same verdicts, so a shape changed in the table changes both or a test says which.
  */
-import Ajv2020Module from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { DETAILS_SCHEMAS } from "../src/details.js";
 import { BUILTIN_CODES, parseErrorBody } from "../src/index.js";
 import { detailsSchema } from "../src/openapi.js";
 import { describeShape, type ShapeSchema, shapeProblems } from "../src/shape.js";
+import { newAjv } from "./support/ajv.js";
 
 const CODES = BUILTIN_CODES.map((definition) => definition.code);
 
-type Ajv2020Class = typeof import("ajv/dist/2020.js").Ajv2020;
-type FormatsPlugin = typeof import("ajv-formats").default;
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: Ajv2020Class }).default ??
-  Ajv2020Module) as Ajv2020Class;
-const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
-  addFormatsModule) as FormatsPlugin;
-const ajv = new Ajv2020({ strict: true, allErrors: true });
-addFormats(ajv);
+const ajv = newAjv();
 
 const violation = { in: "query", pointer: "/limit", rule: "maximum", message: "must be <= 100" };
 
