@@ -1,5 +1,5 @@
-// Quickstart: the typed client. Errors narrow on `code`; network failures and timeouts are distinct.
-import { createClient, isResponseError, NetworkError, TimeoutError } from "api-error-codes/client";
+// Quickstart: the typed client. Errors narrow on `code`; no answer at all is a TransportError.
+import { createClient, isResponseError, TransportError } from "api-error-codes/client";
 
 interface Order {
   id: string;
@@ -25,7 +25,8 @@ export async function describeOrder(id: string): Promise<string> {
     const order = await api.get<Order>(`/orders/${id}`);
     return `${order.id}: ${order.item}`;
   } catch (err) {
-    if (err instanceof NetworkError || err instanceof TimeoutError) return "offline, try again";
+    // NetworkError (refused, reset, CORS) and TimeoutError (err.timeoutMs) share this base.
+    if (err instanceof TransportError) return "offline, try again";
     if (!isResponseError(err)) throw err;
     if (!err.known) return `error ${err.code} (request ${err.requestId})`; // a code newer than this client
     switch (err.code) {

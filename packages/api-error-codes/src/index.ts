@@ -74,6 +74,7 @@ export {
   toOpenApiTemplate,
 } from "./pipeline/routes.js";
 export type { FromJsonSchema, SchemaOutput, ValidatedRequest } from "./pipeline/types.js";
+export { REQUEST_ID_HEADER, REQUEST_ID_PATTERN } from "./request-id.js";
 export {
   type ErrorResponse,
   type ErrorResponseOptions,

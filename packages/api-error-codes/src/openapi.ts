@@ -12,7 +12,8 @@
  */
 import { ApiError, type StatusOf } from "./api-error.js";
 import { type CodeDefinition, getCode, listCodes } from "./codes.js";
-import type { JsonValue, Violation } from "./details.js";
+import { builtinDetailsSchema, type JsonValue, type Violation } from "./details.js";
+import { REQUEST_ID_PATTERN } from "./request-id.js";
 import { errorResponse } from "./response.js";
 
 export { codesJson, codesMarkdownTable, codesTextTable } from "./catalog.js";
@@ -78,7 +79,6 @@ export interface OpenApiOptions {
 /** Name of the generic body schema in `components.schemas`. */
 export const API_ERROR_SCHEMA_NAME = "ApiError";
 
-const REQUEST_ID_PATTERN = "^[A-Za-z0-9._:-]{1,128}$";
 const DEFAULT_MEDIA_TYPE = "application/json";
 
 function definitionOf(code: number, caller: string): CodeDefinition {
@@ -114,105 +114,13 @@ export function errorComponentName(code: number): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Schemas. Built by functions so that every caller gets its own objects: some OpenAPI tools
-// dereference documents in place, and one shared object would then be rewritten for everybody.
+// Schemas. Built fresh for every caller: some OpenAPI tools dereference documents in place, and
+// one shared object would then be rewritten for everybody.
 
-const nullSchema = (): JsonSchema => ({ type: "null" });
-const stringSchema = (description?: string): JsonSchema =>
-  description === undefined ? { type: "string" } : { type: "string", description };
-
-function objectSchema(properties: Record<string, JsonSchema>, optional: readonly string[] = []): JsonSchema {
-  return {
-    type: "object",
-    required: Object.keys(properties).filter((key) => !optional.includes(key)),
-    properties,
-    additionalProperties: false,
-  };
-}
-
-function violationSchema(): JsonSchema {
-  return {
-    ...objectSchema(
-      {
-        in: { enum: ["body", "query", "path", "header"] },
-        pointer: {
-          type: "string",
-          format: "json-pointer",
-          description: "RFC 6901 JSON Pointer into the body, or `/<name>` for a parameter or header.",
-        },
-        rule: stringSchema(
-          "The JSON Schema keyword that failed, or `parse`, `media_type`, `size` for transport-level problems.",
-        ),
-        message: stringSchema(),
-        expected: { description: "What the rule expected, when it can be said as JSON." },
-      },
-      ["expected"],
-    ),
-    title: "Violation",
-  };
-}
-
-function violationsSchema(): JsonSchema {
-  return objectSchema({
-    violations: {
-      type: "array",
-      maxItems: 100,
-      items: violationSchema(),
-      description: "Every broken rule, in a stable order (at most 100).",
-    },
-  });
-}
-
-const operationSchema = (): JsonSchema =>
-  objectSchema({ method: stringSchema(), path: stringSchema("The path template or the requested path.") });
-
-function builtinDetailsSchema(code: number): JsonSchema | undefined {
-  switch (code) {
-    case 0:
-    case 6:
-    case 7:
-      return nullSchema();
-    case 1:
-      return objectSchema({
-        method: stringSchema("The method that was used."),
-        allowed: { type: "array", items: { type: "string" }, description: "The methods the path allows." },
-      });
-    case 2:
-      return operationSchema();
-    case 3:
-    case 4:
-    case 5:
-      return violationsSchema();
-    case 8:
-      return { oneOf: [nullSchema(), objectSchema({ expired_at: { type: "string", format: "date-time" } })] };
-    case 9:
-      return {
-        oneOf: [
-          nullSchema(),
-          objectSchema({ required: stringSchema("The role or scope that was required.") }),
-        ],
-      };
-    case 10:
-      return {
-        oneOf: [
-          nullSchema(),
-          { ...operationSchema(), description: "No route matches the path." },
-          {
-            ...objectSchema({ resource: stringSchema(), id: stringSchema() }),
-            description: "The resource is absent or not visible to the caller.",
-          },
-        ],
-      };
-    case 11:
-      return objectSchema({
-        service: stringSchema("The upstream that failed."),
-        reason: { enum: ["timeout", "unavailable", "bad_response", "circuit_open"] },
-      });
-    case 12:
-      return objectSchema({ reason: { enum: ["unavailable", "conflict", "failure"] } });
-    default:
-      return undefined;
-  }
+/** A caller's own copy of a `details` schema from the one table in details.ts. */
+function builtinSchemaCopy(code: number): JsonSchema | undefined {
+  const schema = builtinDetailsSchema(code);
+  return schema === undefined ? undefined : (JSON.parse(JSON.stringify(schema)) as JsonSchema);
 }
 
 /**
@@ -244,15 +152,16 @@ function genericBodySchema(): JsonSchema {
 }
 
 /**
- * The JSON Schema of `details` for a code (DESIGN section 2 for the built-in codes; any JSON
- * value for an application's own codes). Throws for a code nobody registered.
+ * The JSON Schema of `details` for a code: the contract's shape for a built-in code (the table in
+ * details.ts, which the types and the wire parser also derive from), any JSON value for an
+ * application's own codes. Throws for a code nobody registered.
  * @example
  * detailsSchema(12); // { type: "object", required: ["reason"], properties: { reason: { enum: [...] } }, ... }
  */
 export function detailsSchema(code: number): JsonSchema {
   const definition = definitionOf(code, "detailsSchema");
   return (
-    builtinDetailsSchema(definition.code) ?? {
+    builtinSchemaCopy(definition.code) ?? {
       description: "Any JSON value; its shape is defined by the application that registered the code.",
     }
   );
@@ -424,7 +333,7 @@ function responseHeaders(status: number, samples: readonly ApiError<number>[]): 
       description:
         "The request's own X-Request-Id when it matches the pattern, otherwise a fresh UUID. Quote it when reporting a problem.",
       required: true,
-      schema: { type: "string", pattern: REQUEST_ID_PATTERN },
+      schema: { type: "string", pattern: REQUEST_ID_PATTERN.source },
       example: "5b0e8f4a-3c1d-4e2f-9a6b-7c8d9e0f1a2b",
     },
   };

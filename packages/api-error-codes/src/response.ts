@@ -3,11 +3,10 @@
  * every adapter answers the same.
  */
 import type { ApiError } from "./api-error.js";
+import { generateRequestId, REQUEST_ID_PATTERN } from "./request-id.js";
 import { type SerializeOptions, serializeError } from "./wire.js";
 
 export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * The request id to use: the incoming `X-Request-Id` when it is well-formed, otherwise a fresh UUID.
@@ -15,20 +14,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * res.setHeader("X-Request-Id", requestId(req.headers["x-request-id"]));
  */
 export function requestId(incoming: string | readonly string[] | null | undefined): string {
-  if (typeof incoming === "string" && REQUEST_ID.test(incoming)) return incoming;
-  uuid ??= uuidSource();
-  return uuid();
-}
-
-/** A UUID v4 source, looked up once: node's own `randomUUID` where there is one, else Web Crypto's. */
-let uuid: (() => string) | undefined;
-
-function uuidSource(): () => string {
-  // Without an import of node:crypto, so that the core runs on Workers and in browsers as well.
-  const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const node = process?.getBuiltinModule?.("node:crypto") as { randomUUID?: () => string } | undefined;
-  if (typeof node?.randomUUID === "function") return node.randomUUID;
-  return globalThis.crypto.randomUUID.bind(globalThis.crypto);
+  return typeof incoming === "string" && REQUEST_ID_PATTERN.test(incoming) ? incoming : generateRequestId();
 }
 
 export interface ErrorResponseOptions extends SerializeOptions {

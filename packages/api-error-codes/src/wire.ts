@@ -4,7 +4,8 @@
  */
 import type { ApiError } from "./api-error.js";
 import { FIRST_CUSTOM_CODE, getCode } from "./codes.js";
-import type { ErrorBody, Violation } from "./details.js";
+import { builtinDetailsSchema, type ErrorBody, type Violation } from "./details.js";
+import { shapeProblems } from "./shape.js";
 
 // Characters that JSON.stringify would escape: quote, backslash, controls and (lone) surrogates.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be escaped
@@ -245,87 +246,12 @@ function codeProblems(code: unknown, record: Record<string, unknown>, status: nu
   return problems;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-const isString = (v: unknown): v is string => typeof v === "string";
-const LOCATIONS = ["body", "query", "path", "header"];
-
-function violationsProblems(details: unknown): string[] {
-  if (!isObject(details) || !Array.isArray(details.violations)) return ["details.violations is not an array"];
-  const problems: string[] = [];
-  details.violations.forEach((v: unknown, i) => {
-    if (
-      !isObject(v) ||
-      !LOCATIONS.includes(v.in as string) ||
-      !isString(v.pointer) ||
-      !isString(v.rule) ||
-      !isString(v.message)
-    ) {
-      problems.push(`details.violations[${i}] is not {in, pointer, rule, message}`);
-    }
-  });
-  return problems;
-}
-
-/** Shape checks of DESIGN section 2 for the built-in codes; custom codes may carry any JSON. */
+/** Shape checks against the table in details.ts for the built-in codes; custom codes may carry any JSON. */
 function detailsProblems(code: number, details: unknown): string[] {
-  const shape = (ok: boolean, expected: string) =>
-    ok ? [] : [`details of code ${code} must be ${expected}`];
-  switch (code) {
-    case 0:
-    case 6:
-    case 7:
-      return shape(details === null, "null");
-    case 1:
-      return shape(
-        isObject(details) &&
-          isString(details.method) &&
-          Array.isArray(details.allowed) &&
-          details.allowed.every(isString),
-        '{"method", "allowed": [...]}',
-      );
-    case 2:
-      return shape(
-        isObject(details) && isString(details.method) && isString(details.path),
-        '{"method", "path"}',
-      );
-    case 3:
-    case 4:
-    case 5:
-      return violationsProblems(details);
-    case 8:
-      return shape(
-        details === null || (isObject(details) && isString(details.expired_at)),
-        'null or {"expired_at"}',
-      );
-    case 9:
-      return shape(
-        details === null || (isObject(details) && isString(details.required)),
-        'null or {"required"}',
-      );
-    case 10:
-      return shape(
-        details === null ||
-          (isObject(details) &&
-            ((isString(details.method) && isString(details.path)) ||
-              (isString(details.resource) && isString(details.id)))),
-        'null, {"method", "path"} or {"resource", "id"}',
-      );
-    case 11:
-      return shape(
-        isObject(details) &&
-          isString(details.service) &&
-          ["timeout", "unavailable", "bad_response", "circuit_open"].includes(details.reason as string),
-        '{"service", "reason"}',
-      );
-    case 12:
-      return shape(
-        isObject(details) && ["unavailable", "conflict", "failure"].includes(details.reason as string),
-        '{"reason"}',
-      );
-    default:
-      return [];
-  }
+  const schema = builtinDetailsSchema(code);
+  return schema === undefined
+    ? []
+    : shapeProblems(schema, details, "details", `details of code ${code} must be`);
 }
 
 /** Whether a value looks like a conforming body (no status check). */

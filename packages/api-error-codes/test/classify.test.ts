@@ -1232,7 +1232,13 @@ describe("SQLite (better-sqlite3)", () => {
 });
 
 /** The user and database .ci/run creates (see its MariaDB step). */
-const MYSQL = { host: "127.0.0.1", port: 3306, user: "api_error_codes", password: "", database: "api_error_codes_test" };
+const MYSQL = {
+  host: "127.0.0.1",
+  port: 3306,
+  user: "api_error_codes",
+  password: "",
+  database: "api_error_codes_test",
+};
 async function mysqlAvailable(): Promise<boolean> {
   try {
     const connection = await mysql.createConnection({ ...MYSQL, connectTimeout: 2000 });
@@ -1241,7 +1247,8 @@ async function mysqlAvailable(): Promise<boolean> {
   } catch (error) {
     const message = `MariaDB/MySQL is not reachable at 127.0.0.1:3306 as ${MYSQL.user}`;
     // CI starts MariaDB and creates the user (.ci/run): there a skip would prove nothing.
-    if (process.env.REQUIRE_SERVICES === "1") throw new Error(`${message} and REQUIRE_SERVICES=1`, { cause: error });
+    if (process.env.REQUIRE_SERVICES === "1")
+      throw new Error(`${message} and REQUIRE_SERVICES=1`, { cause: error });
     console.warn(`\n!!!!!!!! ${message}: SKIPPING the mysql2 tests !!!!!!!!\n`);
     return false;
   }

@@ -1,5 +1,3 @@
-import Ajv2020Module from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import {
   ApiError,
@@ -23,21 +21,7 @@ import {
   type ReferenceObject,
   type ResponseObject,
 } from "../src/openapi.js";
-
-// Under NodeNext a CommonJS default export may arrive as the whole module object.
-type Ajv2020Class = typeof import("ajv/dist/2020.js").Ajv2020;
-type FormatsPlugin = typeof import("ajv-formats").default;
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: Ajv2020Class }).default ??
-  Ajv2020Module) as Ajv2020Class;
-const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
-  addFormatsModule) as FormatsPlugin;
-
-function newAjv() {
-  // strict: every keyword the schemas use must be one JSON Schema 2020-12 knows.
-  const ajv = new Ajv2020({ strict: true, allErrors: true });
-  addFormats(ajv);
-  return ajv;
-}
+import { newAjv } from "./support/ajv.js";
 
 const ajv = newAjv();
 const validatorFor = (schema: JsonSchema) => ajv.compile(schema);

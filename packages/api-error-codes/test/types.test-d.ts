@@ -3,13 +3,22 @@ import {
   ApiError,
   type BuiltinCode,
   type BuiltinStatusOf,
+  type DatabaseDetails,
+  type DatabaseReason,
   type DetailsOf,
   type ErrorBody,
   ErrorCode,
   type ExternalServiceDetails,
+  type ExternalServiceReason,
   isApiError,
+  type JsonValue,
   type KnownCode,
+  type MethodNotAllowedDetails,
+  type OperationDetails,
+  type ResourceDetails,
   type Violation,
+  type ViolationDetails,
+  type ViolationLocation,
 } from "../src/index.js";
 
 declare module "../src/index.js" {
@@ -38,6 +47,45 @@ describe("public unions", () => {
   it("includes codes merged by an application", () => {
     expectTypeOf<100>().toMatchTypeOf<KnownCode>();
     expectTypeOf<DetailsOf<100>>().toEqualTypeOf<{ retry_after_seconds: number }>();
+  });
+});
+
+describe("details types derived from the schema table", () => {
+  it("keep the exact shapes they had when they were written by hand", () => {
+    type Location = "body" | "query" | "path" | "header";
+    expectTypeOf<ViolationLocation>().toEqualTypeOf<Location>();
+    expectTypeOf<Violation>().toEqualTypeOf<{
+      in: Location;
+      pointer: string;
+      rule: string;
+      message: string;
+      expected?: JsonValue;
+    }>();
+    expectTypeOf<ViolationDetails>().toEqualTypeOf<{ violations: Violation[] }>();
+    expectTypeOf<MethodNotAllowedDetails>().toEqualTypeOf<{ method: string; allowed: string[] }>();
+    expectTypeOf<OperationDetails>().toEqualTypeOf<{ method: string; path: string }>();
+    expectTypeOf<ResourceDetails>().toEqualTypeOf<{ resource: string; id: string }>();
+    expectTypeOf<ExternalServiceReason>().toEqualTypeOf<
+      "timeout" | "unavailable" | "bad_response" | "circuit_open"
+    >();
+    expectTypeOf<ExternalServiceDetails>().toEqualTypeOf<{
+      service: string;
+      reason: ExternalServiceReason;
+    }>();
+    expectTypeOf<DatabaseReason>().toEqualTypeOf<"unavailable" | "conflict" | "failure">();
+    expectTypeOf<DatabaseDetails>().toEqualTypeOf<{ reason: DatabaseReason }>();
+  });
+
+  it("give every built-in code the details it had", () => {
+    expectTypeOf<DetailsOf<2>>().toEqualTypeOf<OperationDetails>();
+    expectTypeOf<DetailsOf<4>>().toEqualTypeOf<ViolationDetails>();
+    expectTypeOf<DetailsOf<5>>().toEqualTypeOf<ViolationDetails>();
+    expectTypeOf<DetailsOf<6>>().toEqualTypeOf<null>();
+    expectTypeOf<DetailsOf<7>>().toEqualTypeOf<null>();
+    expectTypeOf<DetailsOf<9>>().toEqualTypeOf<{ required: string } | null>();
+    expectTypeOf<DetailsOf<10>>().toEqualTypeOf<OperationDetails | ResourceDetails | null>();
+    expectTypeOf<DetailsOf<12>>().toEqualTypeOf<DatabaseDetails>();
+    expectTypeOf<DetailsOf<13>>().toEqualTypeOf<JsonValue>();
   });
 });
 

@@ -2,7 +2,7 @@
  * Judging answers: whether one probe got what it expects, and the checks every answer gets
  * (a conforming body, `X-Request-Id`, nothing leaked, a documented status).
  */
-import { getCode, parseErrorBody } from "api-error-codes";
+import { getCode, parseErrorBody, REQUEST_ID_PATTERN } from "api-error-codes";
 import type { Answer, ErrorExpectation, Operation, Outcome, Probe } from "./types.js";
 
 /** The verdict on one probe. `realized` tells the runner whether a documented operation has a handler. */
@@ -13,7 +13,6 @@ export interface Verdict {
   readonly realized?: boolean;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const GENERIC_MESSAGE = getCode(0)?.message ?? "Unknown server side error occurred";
 
 /** `error_code` of a JSON body, if it has a numeric one. */
@@ -228,7 +227,7 @@ function conformsProblem(answer: Answer): string | undefined {
 function requestIdProblem(probe: Probe, answer: Answer): string | undefined {
   const id = answer.headers["x-request-id"];
   if (id === undefined) return `${answer.status} without X-Request-Id`;
-  if (!REQUEST_ID.test(id)) return `X-Request-Id "${id.slice(0, 40)}" is not a valid request id`;
+  if (!REQUEST_ID_PATTERN.test(id)) return `X-Request-Id "${id.slice(0, 40)}" is not a valid request id`;
   const sent = probe.request.kind === "http" ? probe.request.headers["x-request-id"] : undefined;
   if (sent !== undefined && id !== sent)
     return `X-Request-Id "${sent}" was sent, "${id.slice(0, 40)}" came back`;

@@ -3,7 +3,7 @@
  * a failure or an answer that is not the expected JSON is 502 / 11, and an upstream's own status
  * (its 401 in particular) is never passed on to our client. Calls go through a circuit breaker.
  */
-import { ApiError, classify } from "api-error-codes";
+import { ApiError, withUpstream } from "api-error-codes";
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import { CircuitBreaker } from "./circuit-breaker.js";
@@ -68,15 +68,9 @@ export class RatesClient {
 
   /** The current table, through the circuit breaker. */
   latest(): Promise<Rates> {
-    return this.circuit.run(async () => {
-      try {
-        return await this.#fetch();
-      } catch (error) {
-        // What `withUpstream` of the library does (it is not exported from the package's entry yet):
-        // timeouts become 504, anything unrecognised 502 bad_response, an upstream status never passes.
-        throw classify(error, { source: "upstream", service: SERVICE });
-      }
-    });
+    // withUpstream classifies whatever the call throws: a timeout becomes 504, anything it does not
+    // recognise 502 bad_response, and an upstream's own status never passes through.
+    return this.circuit.run(() => withUpstream(SERVICE, () => this.#fetch()));
   }
 
   async #fetch(): Promise<Rates> {

@@ -2,9 +2,10 @@
  * `createClient`: a small fetch-based client for an API that keeps the contract. Runs unchanged in
  * browsers and in Node >= 20 (fetch, AbortController, Web Crypto and timers only).
  */
+
+import { generateRequestId, REQUEST_ID_HEADER } from "../request-id.js";
 import { isResponseError, NetworkError, TimeoutError } from "./errors.js";
 import { errorFromResponse } from "./from-response.js";
-import { generateRequestId, REQUEST_ID_HEADER } from "./ids.js";
 import { type RetryOptions, resolveRetry, retryDelay, sleep } from "./retry.js";
 import { type TokenLease, type TokenSource, TokenState } from "./tokens.js";
 

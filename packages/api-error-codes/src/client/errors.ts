@@ -1,8 +1,8 @@
 /**
  * What a failed call rejects with: a {@link ClientApiError} for every answer the server gave (an
- * `ApiError`, so `isApiError` holds), a {@link NetworkError} when no answer came, a
- * {@link TimeoutError} when the client gave up waiting. A caller's own abort rejects with the
- * caller's reason, untouched.
+ * `ApiError`, so `isApiError` holds), or a {@link TransportError} when there was none: a
+ * {@link NetworkError} when no answer came, a {@link TimeoutError} when the client gave up waiting.
+ * A caller's own abort rejects with the caller's reason, untouched.
  */
 import { ApiError } from "../api-error.js";
 import type { DetailsOf, JsonValue, KnownCode } from "../details.js";
@@ -179,6 +179,41 @@ export interface RequestFailureInit {
   cause?: unknown;
 }
 
+/** Whether a value carries one of the brands (set on instances, so that other copies agree). */
+function branded(value: unknown, brands: readonly symbol[]): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  return brands.some((brand) => (value as Record<symbol, unknown>)[brand] === true);
+}
+
+/**
+ * No answer came: the base of {@link NetworkError} and {@link TimeoutError}, for a caller that
+ * treats both alike ("offline, try again"). Never carries a server code; not an `ApiError`.
+ * @example
+ * try { await api.get("/health"); } catch (err) {
+ *   if (err instanceof TransportError) showOffline(err.requestId);
+ * }
+ */
+export abstract class TransportError extends Error {
+  abstract override readonly name: "NetworkError" | "TimeoutError";
+  readonly method: string;
+  readonly url: string;
+  /** The `X-Request-Id` the request was sent with. */
+  readonly requestId: string | undefined;
+
+  constructor(message: string, brand: symbol, init: RequestFailureInit) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    Object.defineProperty(this, brand, { value: true });
+    this.method = init.method;
+    this.url = init.url;
+    this.requestId = init.requestId;
+  }
+
+  /** `instanceof TransportError` holds for either kind, also from another copy of this package. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return branded(value, [NETWORK_BRAND, TIMEOUT_BRAND]);
+  }
+}
+
 /**
  * No answer: the connection was refused or reset, DNS failed, CORS blocked the response, or the
  * body could not be read. Never carries a server code.
@@ -187,29 +222,17 @@ export interface RequestFailureInit {
  *   if (err instanceof NetworkError) showOffline();
  * }
  */
-export class NetworkError extends Error {
+export class NetworkError extends TransportError {
   declare readonly [NETWORK_BRAND]: true;
   override readonly name = "NetworkError" as const;
-  readonly method: string;
-  readonly url: string;
-  /** The `X-Request-Id` the request was sent with. */
-  readonly requestId: string | undefined;
 
   constructor(message: string, init: RequestFailureInit) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
-    Object.defineProperty(this, NETWORK_BRAND, { value: true });
-    this.method = init.method;
-    this.url = init.url;
-    this.requestId = init.requestId;
+    super(message, NETWORK_BRAND, init);
   }
 
   /** `instanceof NetworkError` also holds for an error from another copy of this package. */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return (
-      typeof value === "object" &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[NETWORK_BRAND] === true
-    );
+    return branded(value, [NETWORK_BRAND]);
   }
 }
 
@@ -221,31 +244,19 @@ export class NetworkError extends Error {
  *   if (err instanceof TimeoutError) console.warn(`gave up after ${err.timeoutMs} ms`);
  * }
  */
-export class TimeoutError extends Error {
+export class TimeoutError extends TransportError {
   declare readonly [TIMEOUT_BRAND]: true;
   override readonly name = "TimeoutError" as const;
-  readonly method: string;
-  readonly url: string;
-  /** The `X-Request-Id` the request was sent with. */
-  readonly requestId: string | undefined;
   /** The limit that was reached. */
   readonly timeoutMs: number | undefined;
 
   constructor(message: string, init: RequestFailureInit & { timeoutMs?: number | undefined }) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
-    Object.defineProperty(this, TIMEOUT_BRAND, { value: true });
-    this.method = init.method;
-    this.url = init.url;
-    this.requestId = init.requestId;
+    super(message, TIMEOUT_BRAND, init);
     this.timeoutMs = init.timeoutMs;
   }
 
   /** `instanceof TimeoutError` also holds for an error from another copy of this package. */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return (
-      typeof value === "object" &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[TIMEOUT_BRAND] === true
-    );
+    return branded(value, [TIMEOUT_BRAND]);
   }
 }

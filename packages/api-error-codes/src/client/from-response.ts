@@ -4,9 +4,9 @@
  */
 import { getCode } from "../codes.js";
 import type { DetailsOf } from "../details.js";
+import { REQUEST_ID_HEADER } from "../request-id.js";
 import { parseErrorBody } from "../wire.js";
 import { ClientApiError, type ClientApiErrorInit, type ResponseError } from "./errors.js";
-import { REQUEST_ID_HEADER } from "./ids.js";
 
 /** How many characters of a non-conforming body {@link ClientApiError.snippet} keeps. */
 export const SNIPPET_LENGTH = 512;

@@ -27,6 +27,7 @@ export type {
   Violation,
   ViolationDetails,
 } from "../details.js";
+export { generateRequestId } from "../request-id.js";
 export {
   type ApiResponse,
   type Client,
@@ -45,10 +46,10 @@ export {
   type RequestFailureInit,
   type ResponseError,
   TimeoutError,
+  TransportError,
   type UnknownResponseError,
 } from "./errors.js";
 export { errorFromResponse, parseRetryAfter, type RequestLike } from "./from-response.js";
-export { generateRequestId } from "./ids.js";
 export {
   type KyHooks,
   type KyHooksOptions,

@@ -3,9 +3,10 @@
  * Nothing here imports ky: the types below are the parts of ky's that the hooks touch, and the test
  * suite checks that they fit ky's own `Hooks` and `RetryOptions`.
  */
+
+import { generateRequestId, REQUEST_ID_HEADER } from "../request-id.js";
 import { isResponseError } from "./errors.js";
 import { errorFromResponse } from "./from-response.js";
-import { generateRequestId, REQUEST_ID_HEADER } from "./ids.js";
 
 /** The answer of ky's `shouldRetry`: retry, don't, or let ky decide. */
 type RetryDecision = boolean | undefined;

@@ -3,9 +3,10 @@
  * Nothing here imports openapi-fetch; the test suite checks that the middleware fits its
  * `Middleware` type.
  */
+
+import { generateRequestId, REQUEST_ID_HEADER } from "../request-id.js";
 import { NetworkError, TimeoutError } from "./errors.js";
 import { errorFromResponse } from "./from-response.js";
-import { generateRequestId, REQUEST_ID_HEADER } from "./ids.js";
 
 /**
  * The middleware; fits openapi-fetch's `Middleware`.
