@@ -87,6 +87,20 @@ describe("built package", () => {
     expect(readFileSync(join(root, "LICENSE"), "utf8")).toMatch(/^MIT License/);
   });
 
+  it("maps every subpath in typesVersions, for moduleResolution node10 (older CommonJS projects)", () => {
+    const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      exports: Record<string, unknown>;
+      typesVersions: Record<string, Record<string, string[]>>;
+    };
+    const subpaths = Object.keys(manifest.exports)
+      .filter((key) => key !== "." && key !== "./package.json")
+      .map((key) => key.slice(2));
+    expect(Object.keys(manifest.typesVersions["*"] ?? {}).sort()).toStrictEqual([...subpaths].sort());
+    for (const [subpath, [file]] of Object.entries(manifest.typesVersions["*"] ?? {})) {
+      expect(existsSync(join(root, file as string)), subpath).toBe(true);
+    }
+  });
+
   it("has an executable bin", () => {
     const bin = join(root, manifest.bin["api-error-codes"]!);
     expect(readFileSync(bin, "utf8").startsWith("#!/usr/bin/env node")).toBe(true);
