@@ -207,6 +207,36 @@ function sources(dir: string, examples: string[], skip: string[]): string[] {
   return ["subpaths.ts", ...examples];
 }
 
+/**
+ * Writes what `tsc --init` of that compiler writes into `<dir>/init-<version>`, a tsconfig extending it
+ * with `overrides` over `files`, and returns what tsc prints (empty when it compiles).
+ */
+function compile(
+  tsc: string,
+  version: string,
+  dir: string,
+  label: string,
+  overrides: object,
+  files: string[],
+): string {
+  const initDir = join(dir, `init-${version}`);
+  rmSync(initDir, { recursive: true, force: true });
+  mkdirSync(initDir);
+  run(tsc, ["--init"], initDir);
+  const config = `tsconfig.${version}.${label.replace(/\W+/g, "-")}.json`;
+  const compilerOptions = { noEmit: true, rootDir: ".", ...overrides };
+  writeFileSync(
+    join(dir, config),
+    JSON.stringify({ extends: `./init-${version}/tsconfig.json`, compilerOptions, files }),
+  );
+  try {
+    run(tsc, ["-p", config], dir);
+    return "";
+  } catch (error) {
+    return String((error as { stdout?: string }).stdout ?? error);
+  }
+}
+
 describe.each(compilers)(
   "TypeScript $version compiles the quickstarts against the installed tarball",
   ({ version, tsc }) => {
@@ -218,6 +248,16 @@ describe.each(compilers)(
         { project: "modern", resolution },
       ]);
 
+    // Nothing else in this file loads the node types (no express or fastify): with `types: []` they come
+    // only from the `/// <reference types="node" />` the build puts in the node entry's declarations.
+    it("a node:http-only file with the tsc --init settings", () => {
+      writeFileSync(
+        join(modern, "node-only.ts"),
+        'import type { Server } from "node:http";\nimport { createApi } from "api-error-codes/node";\n\nexport function start(): Promise<Server> {\n  return createApi().listen(0);\n}\n',
+      );
+      expect(compile(tsc(), version, modern, "node-only", {}, ["node-only.ts"])).toBe("");
+    }, 180_000);
+
     it.each(cases)(
       "$project with $resolution",
       ({ project: name, resolution }) => {
@@ -226,26 +266,7 @@ describe.each(compilers)(
           name === "express4"
             ? sources(dir, ["express.ts"], ["api-error-codes/fastify", "api-error-codes/hono"])
             : sources(dir, ["express.ts", "fastify.ts", "hono.ts", "node.ts"], []);
-        const initDir = join(dir, `init-${version}`);
-        rmSync(initDir, { recursive: true, force: true });
-        mkdirSync(initDir);
-        run(tsc(), ["--init"], initDir);
-        const config = `tsconfig.${version}.${resolution.replace(/\W+/g, "-")}.json`;
-        writeFileSync(
-          join(dir, config),
-          JSON.stringify({
-            extends: `./init-${version}/tsconfig.json`,
-            compilerOptions: { noEmit: true, rootDir: ".", ...resolutions[resolution] },
-            files,
-          }),
-        );
-        let output = "";
-        try {
-          run(tsc(), ["-p", config], dir);
-        } catch (error) {
-          output = String((error as { stdout?: string }).stdout ?? error);
-        }
-        expect(output).toBe("");
+        expect(compile(tsc(), version, dir, resolution, resolutions[resolution] ?? {}, files)).toBe("");
       },
       180_000,
     );
