@@ -14,9 +14,13 @@
  *   else writeAnswer(req, res, outcome.kind === "answer" ? outcome : outcome.answer);
  * }).listen(3000);
  */
+// Named here so that a user's declarations can refer to them (TS2742 otherwise).
+
 export { NodePort, readNodeBody, type WritableAnswer, writeAnswer } from "../node/port.js";
 export { clientErrorResponse, type ProtectOptions, protectServer } from "../node/protect.js";
 export { toResponse, WebPort } from "../web/port.js";
+// Named here so that a user's declarations can refer to them (TS2742 otherwise).
+export type { Principal, PrincipalFields } from "./auth.js";
 export { Pipeline, type PipelineOptions } from "./pipeline.js";
 export type {
   Answer,

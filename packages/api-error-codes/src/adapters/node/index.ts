@@ -25,6 +25,8 @@ import { JSON_CONTENT_TYPE } from "../../response.js";
 
 export { readNodeBody } from "../../node/port.js";
 export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
+// Named here so that a user's declarations can refer to them (TS2742 otherwise).
+export type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 export type { RouteContract } from "../../pipeline/route.js";
 export { notRealized } from "../../pipeline/routes.js";
 
