@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiErrorCodes as expressAdapter } from "../../src/adapters/express/index.js";
 import { apiErrorCodes as fastifyPlugin, serverOptions } from "../../src/adapters/fastify/index.js";
 import { apiErrorCodes as honoAdapter } from "../../src/adapters/hono/index.js";
-import { parseErrorBody } from "../../src/index.js";
+import { ApiError, parseErrorBody } from "../../src/index.js";
 import type { ErrorLogger } from "../../src/pipeline/port.js";
 import { express4 } from "./builders.js";
 
@@ -63,6 +63,9 @@ function buildExpress(factory: typeof express = express): Promise<Running> {
   });
   app.get("/sold-out", () => {
     throw Object.assign(new Error("sold out"), { conforming: true });
+  });
+  app.get("/typed", () => {
+    throw ApiError.invalidType([{ in: "query", pointer: "/n", rule: "type", message: "must be integer" }]);
   });
   app.use(
     (
@@ -256,5 +259,22 @@ describe("a route declared twice with api.route() is refused at start-up", () =>
     app.get("/x", api.route({}), (c) => c.json({}));
     app.get("/x", api.route({}), (c) => c.json({}));
     expect(() => api.sync()).toThrow(new TypeError("api-error-codes/hono: GET /x is registered twice"));
+  });
+});
+
+describe.each([
+  ["express", () => buildExpress()],
+  ["express 4", () => buildExpress(express4)],
+] as const)("%s: an error middleware that answers the library's own error its own way", (_name, build) => {
+  it("keeps that error's code and details (the answer for the error it received)", async () => {
+    const app = await build();
+    try {
+      const body = await expectError(await fetch(`${app.url}/typed`), 400, 5);
+      expect(body.details).toStrictEqual({
+        violations: [{ in: "query", pointer: "/n", rule: "type", message: "must be integer" }],
+      });
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -6,14 +6,20 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Answer } from "../../pipeline/port.js";
 
-export type Guard = (req: IncomingMessage, status: number, text: string | undefined) => Answer;
+/** `thrown` is the error the app's error middleware received: the answer for it when its body does not conform. */
+export type Guard = (
+  req: IncomingMessage,
+  status: number,
+  text: string | undefined,
+  thrown: unknown,
+) => Answer;
 type ErrorMiddleware = (error: unknown, req: IncomingMessage, res: ServerResponse, next: unknown) => unknown;
 
 /** Headers of the replaced body that describe it, not the outcome. */
 const ENTITY_HEADERS = ["content-length", "content-type", "content-encoding", "etag", "content-disposition"];
 
 /** Holds back what an error response writes, to judge it whole when it ends. */
-function watch(req: IncomingMessage, res: ServerResponse, guard: Guard): void {
+function watch(req: IncomingMessage, res: ServerResponse, guard: Guard, thrown: unknown): void {
   const { write, end } = res;
   const chunks: Buffer[] = [];
   const take = (chunk: unknown, encoding: unknown): void => {
@@ -50,6 +56,7 @@ function watch(req: IncomingMessage, res: ServerResponse, guard: Guard): void {
       req,
       res.statusCode,
       req.method === "HEAD" ? undefined : Buffer.concat(chunks).toString("utf8"),
+      thrown,
     );
     for (const name of ENTITY_HEADERS) res.removeHeader(name);
     res.statusCode = answer.status;
@@ -62,7 +69,7 @@ function watch(req: IncomingMessage, res: ServerResponse, guard: Guard): void {
 /** The app's error middleware, its answer guarded; four parameters, as Express tells error middleware apart. */
 export function guarded(handle: ErrorMiddleware, guard: Guard): ErrorMiddleware {
   return function guardedErrorMiddleware(error, req, res, next) {
-    watch(req, res, guard);
+    watch(req, res, guard, error);
     return handle(error, req, res, next);
   };
 }

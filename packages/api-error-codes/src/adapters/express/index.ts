@@ -107,14 +107,14 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
       internals.lazyrouter();
       router = internals._router;
     } else router = internals.router;
-    this.scan = new RouteScan(this.pipeline, router, (req, status, text) => {
+    this.scan = new RouteScan(this.pipeline, router, (req, status, text, thrown) => {
       const raw = req as Req;
       const context = {
         requestId: raw[REQUEST_ID] ?? "",
         method: raw.method ?? "GET",
         target: raw.originalUrl ?? raw.url ?? "/",
       };
-      return this.pipeline.guard(status, text, context);
+      return this.pipeline.guard(status, text, context, thrown);
     });
     this.takeOver(internals, protect);
   }
