@@ -172,7 +172,10 @@ export function absentValue(schema: Schema): string | undefined {
   if (types.includes("integer") || types.includes("number")) {
     candidates.push(typeof s.maximum === "number" ? s.maximum : 2_147_483_647, 999_999_999, 987_654);
   }
-  if (types.includes("string")) candidates.push(`api-error-codes-check-absent-${randomUUID()}`, randomUUID());
+  // Digits last: ids kept as strings are often constrained to them (`^[1-9][0-9]*$`).
+  if (types.includes("string")) {
+    candidates.push(`api-error-codes-check-absent-${randomUUID()}`, randomUUID(), "999999999", "987654");
+  }
   for (const candidate of candidates) {
     if (validate(schema, candidate).length === 0) return parameterText(candidate);
   }
