@@ -63,7 +63,10 @@ export interface ErrorComponents {
 /** What {@link errorResponses} returns: merge it into an operation's `responses`. */
 export type ErrorResponses = Record<string, ResponseObject | ReferenceObject>;
 
-/** One error an operation may answer with: a code at its default status, or at a named one. */
+/**
+ * One error an operation may answer with: a code (at every status the adapters send it with, see
+ * {@link sentStatuses}), or a code at one named status.
+ */
 export type OperationError = number | { readonly code: number; readonly status?: number };
 
 export interface OpenApiOptions {
@@ -80,6 +83,31 @@ export interface OpenApiOptions {
 export const API_ERROR_SCHEMA_NAME = "ApiError";
 
 const DEFAULT_MEDIA_TYPE = "application/json";
+
+/**
+ * The statuses the library itself answers a code with, where that is more than the default: 3 for a
+ * body of another media type (415) or over the limit (413), 11 by what the upstream did (502 bad
+ * answer, 503 circuit open, 504 timeout), 12 by whether the database failure is transient (503) or
+ * not (500). 408 and 431 of code 3 are answered by the server protection before any route is known,
+ * so no operation lists them; 409 and 422 of code 4 only when the application throws them.
+ */
+const SENT_STATUSES: Readonly<Record<number, readonly number[]>> = {
+  3: [400, 413, 415],
+  11: [502, 503, 504],
+  12: [500, 503],
+};
+
+/**
+ * The statuses {@link errorResponses} documents for a code listed as a plain number: every status the
+ * adapters send it with (`[400, 413, 415]` for 3), else the code's default status.
+ * @example
+ * sentStatuses(3); // [400, 413, 415]
+ * sentStatuses(10); // [404]
+ */
+export function sentStatuses(code: number): number[] {
+  const definition = definitionOf(code, "sentStatuses");
+  return [...(SENT_STATUSES[definition.code] ?? [definition.status])];
+}
 
 function definitionOf(code: number, caller: string): CodeDefinition {
   if (typeof code !== "number" || !Number.isSafeInteger(code)) {
@@ -442,9 +470,12 @@ export function errorComponents(options: OpenApiOptions = {}): ErrorComponents {
 }
 
 /**
- * The error part of an operation's `responses`, keyed by status. Codes that share a status are
- * combined into one response (`oneOf` of their schemas, one named example per code). List a code
- * at a status other than its default as `{ code, status }`. By default schemas and default-status
+ * The error part of an operation's `responses`, keyed by status. A code given as a number is
+ * documented at every status the adapters send it with ({@link sentStatuses}: 3 at 400, 413 and
+ * 415; 11 at 502, 503 and 504; 12 at 500 and 503), so a conformance check of the running API finds
+ * each answer documented. `{ code, status }` documents one status only (409 for 4, say). Codes that
+ * share a status are combined into one response (`oneOf` of their schemas, one named example per
+ * code). By default schemas and default-status
  * responses are `$ref`s into `#/components` (see {@link errorComponents}); pass `{ inline: true }`
  * for a self-contained result. Throws for an unregistered code or a status the code does not allow.
  * @example
@@ -454,7 +485,7 @@ export function errorComponents(options: OpenApiOptions = {}): ErrorComponents {
  *     ...errorResponses([4, 6, 7, 8, 10, { code: 11, status: 504 }]),
  *   },
  * };
- * // keys: "400" (4), "401" (6, 7, 8 combined), "404" ($ref to Error10NotExist), "504" (11)
+ * // keys: "400" (4), "401" (6, 7, 8 combined), "404" ($ref to Error10NotExist), "504" (11 at 504 only)
  */
 export function errorResponses(
   codes: readonly OperationError[],
@@ -464,11 +495,16 @@ export function errorResponses(
   for (const entry of codes) {
     const isObject = typeof entry === "object" && entry !== null;
     const definition = definitionOf(isObject ? entry.code : entry, "errorResponses");
-    const status = checkedStatus(definition, isObject ? entry.status : undefined, "errorResponses");
-    const group = byStatus.get(status) ?? [];
-    // Listing the same code twice at one status is harmless; it must not become two oneOf branches.
-    if (!group.includes(definition)) group.push(definition);
-    byStatus.set(status, group);
+    const statuses =
+      isObject && entry.status !== undefined
+        ? [checkedStatus(definition, entry.status, "errorResponses")]
+        : (SENT_STATUSES[definition.code] ?? [definition.status]);
+    for (const status of statuses) {
+      const group = byStatus.get(status) ?? [];
+      // Listing the same code twice at one status is harmless; it must not become two oneOf branches.
+      if (!group.includes(definition)) group.push(definition);
+      byStatus.set(status, group);
+    }
   }
   const inline = options.inline ?? false;
   const out: ErrorResponses = {};
