@@ -561,6 +561,7 @@ describe("the OpenAPI quickstart example", () => {
       "400",
       "401",
       "404",
+      "500",
       "503",
     ]);
     expect(Object.keys(document.paths["/orders/{id}"].put.responses)).toStrictEqual(["204", "404", "409"]);
