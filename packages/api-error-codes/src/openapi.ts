@@ -1,6 +1,7 @@
 /**
- * OpenAPI 3.1 / JSON Schema 2020-12 output for the error contract, derived from the code registry:
- * a schema and a response per code to merge into `components`, and per-operation `responses` maps.
+ * OpenAPI output for the error contract, derived from the code registry: a schema and a response
+ * per code to merge into `components`, and per-operation `responses` maps. JSON Schema 2020-12 for
+ * OpenAPI 3.1 by default, 3.0's dialect with `{ openapi: "3.0" }`.
  * Codes registered with `registerCode` get the same treatment as the built-in ones.
  * @example
  * import { errorComponents, errorResponses } from "api-error-codes/openapi";
@@ -77,6 +78,12 @@ export interface OpenApiOptions {
   inline?: boolean;
   /** The key under `content`. Default `"application/json"` (the wire adds `; charset=utf-8`). */
   mediaType?: string;
+  /**
+   * The OpenAPI version of the document the output goes into. `"3.1"` (default): JSON Schema
+   * 2020-12. `"3.0"`: the same schemas in OpenAPI 3.0's dialect (`enum` for `const`, `nullable`
+   * for a `null` type, `example` for `examples`). Give the same value to both functions.
+   */
+  openapi?: "3.0" | "3.1";
 }
 
 /** Name of the generic body schema in `components.schemas`. */
@@ -396,10 +403,68 @@ function numericExample(found: { example?: JsonValue }): { example?: JsonValue }
   return typeof found.example === "string" ? { example: Number(found.example) } : {};
 }
 
-function schemaFor(definition: CodeDefinition, inline: boolean): JsonSchema {
-  return inline
-    ? codeSchema(definition.code)
+function schemaFor(definition: CodeDefinition, options: OpenApiOptions): JsonSchema {
+  return options.inline === true
+    ? dialect(codeSchema(definition.code), options)
     : { $ref: `#/components/schemas/${errorComponentName(definition.code)}` };
+}
+
+function dialect(schema: JsonSchema, options: OpenApiOptions): JsonSchema {
+  return options.openapi === "3.0" ? toOpenApi30(schema) : schema;
+}
+
+const isSchema = (value: JsonValue | undefined): value is JsonSchema =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const isNullType = (value: JsonValue | undefined): boolean => isSchema(value) && value["type"] === "null";
+
+/**
+ * A JSON Schema 2020-12 of this module in OpenAPI 3.0's Schema Object dialect: `const` becomes a
+ * one-value `enum`, `examples` the first `example`, and a `null` alternative (`oneOf` with
+ * `{ type: "null" }`, or `type: [..., "null"]`) the `nullable` flag, and `type: "null"` alone a
+ * nullable object whose only value is `null`. Only the keywords this module writes are translated.
+ * @example
+ * toOpenApi30({ oneOf: [{ type: "null" }, { type: "object" }] }); // { type: "object", nullable: true }
+ */
+export function toOpenApi30(schema: JsonSchema): JsonSchema {
+  let out: JsonSchema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === "const") out["enum"] = [value];
+    else if (key === "examples" && Array.isArray(value)) {
+      if (value.length > 0) out["example"] = value[0] as JsonValue;
+    } else if (key === "properties" && isSchema(value)) {
+      const properties: JsonSchema = {};
+      for (const [name, property] of Object.entries(value)) {
+        properties[name] = isSchema(property) ? toOpenApi30(property) : property;
+      }
+      out[key] = properties;
+    } else if ((key === "items" || key === "not" || key === "additionalProperties") && isSchema(value)) {
+      out[key] = toOpenApi30(value);
+    } else if ((key === "oneOf" || key === "anyOf" || key === "allOf") && Array.isArray(value)) {
+      // A null branch stays as it is until it becomes `nullable` below.
+      out[key] = value.map((branch) =>
+        isSchema(branch) && !isNullType(branch) ? toOpenApi30(branch) : branch,
+      );
+    } else out[key] = value;
+  }
+  for (const key of ["oneOf", "anyOf"] as const) {
+    const branches = out[key];
+    if (!Array.isArray(branches) || !branches.some(isNullType)) continue;
+    const rest = branches.filter((branch) => !isNullType(branch));
+    delete out[key];
+    out =
+      rest.length === 1 && isSchema(rest[0])
+        ? { ...out, ...rest[0], nullable: true }
+        : { ...out, [key]: rest, nullable: true };
+  }
+  const type = out["type"];
+  // Only null: 3.0 has no null type; a nullable object that admits no other value says it.
+  if (type === "null") return { ...out, type: "object", nullable: true, enum: [null] };
+  if (Array.isArray(type) && type.includes("null")) {
+    const others = type.filter((t) => t !== "null");
+    out["type"] = others.length === 1 ? (others[0] as JsonValue) : others;
+    out["nullable"] = true;
+  }
+  return out;
 }
 
 function describe(definition: CodeDefinition): string {
@@ -413,7 +478,7 @@ function singleResponse(definition: CodeDefinition, status: number, options: Ope
     headers: responseHeaders(status, [sample]),
     content: {
       [options.mediaType ?? DEFAULT_MEDIA_TYPE]: {
-        schema: schemaFor(definition, options.inline ?? false),
+        schema: schemaFor(definition, options),
         example: exampleBody(sample),
       },
     },
@@ -438,7 +503,7 @@ function groupResponse(
     headers: responseHeaders(status, samples),
     content: {
       [options.mediaType ?? DEFAULT_MEDIA_TYPE]: {
-        schema: { oneOf: definitions.map((d) => schemaFor(d, options.inline ?? false)) },
+        schema: { oneOf: definitions.map((d) => schemaFor(d, options)) },
         examples,
       },
     },
@@ -459,11 +524,13 @@ function groupResponse(
  * // components.responses.Error10NotExist -> { description, headers: { "X-Request-Id": ... }, content: ... }
  */
 export function errorComponents(options: OpenApiOptions = {}): ErrorComponents {
-  const schemas: Record<string, JsonSchema> = { [API_ERROR_SCHEMA_NAME]: genericBodySchema() };
+  const schemas: Record<string, JsonSchema> = {
+    [API_ERROR_SCHEMA_NAME]: dialect(genericBodySchema(), options),
+  };
   const responses: Record<string, ResponseObject> = {};
   for (const definition of listCodes()) {
     const name = errorComponentName(definition.code);
-    schemas[name] = codeSchema(definition.code);
+    schemas[name] = dialect(codeSchema(definition.code), options);
     responses[name] = singleResponse(definition, definition.status, options);
   }
   return { schemas, responses };
