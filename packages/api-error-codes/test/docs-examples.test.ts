@@ -6,9 +6,11 @@
 import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import SwaggerParser from "@apidevtools/swagger-parser";
 import { afterAll, describe, expect, it } from "vitest";
 import * as auth from "../examples/docs/auth.js";
 import * as logging from "../examples/docs/logging.js";
+import * as openapiFastify from "../examples/docs/openapi-fastify.js";
 import * as openapiHono from "../examples/docs/openapi-hono.js";
 import { startupMistakes } from "../examples/docs/startup-mistakes.js";
 import * as validation from "../examples/docs/validation.js";
@@ -160,12 +162,35 @@ describe("docs/openapi.md", () => {
     expect((await app.request("/orders/8")).status).toBe(404);
     expect(await (await app.request("/orders/7")).json()).toStrictEqual({ id: "7", item: "tea" });
     const doc = document();
-    const responses = (doc.paths?.["/orders/{id}"] as { get: { responses: Record<string, unknown> } }).get
+    const responses = (doc.paths!["/orders/{id}"] as { get: { responses: Record<string, unknown> } }).get
       .responses;
     expect(Object.keys(responses)).toStrictEqual(["200", "400", "404"]);
     expect(responses["404"]).toStrictEqual({ $ref: "#/components/responses/Error10NotExist" });
     expect(doc.components.responses).toHaveProperty("Error10NotExist");
     expect(doc.components.schemas).toHaveProperty("Error4InvalidValue");
+  });
+});
+
+describe("docs/openapi.md with @fastify/swagger", () => {
+  it("answers, and documents the x-errors of each route as error responses", async () => {
+    const app = await openapiFastify.buildApp();
+    try {
+      expect((await app.inject({ url: "/orders/7" })).json()).toStrictEqual({ id: 7, item: "tea" });
+      expect((await app.inject({ url: "/orders/8" })).json()).toMatchObject({ error_code: 10 });
+      expect((await app.inject({ url: "/orders/abc" })).json()).toMatchObject({ error_code: 5 });
+      const doc = (await app.inject({ url: "/openapi.json" })).json() as {
+        paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+        components: { responses: Record<string, unknown> };
+      };
+      const operation = doc.paths["/orders/{id}"]?.["get"];
+      expect(Object.keys(operation?.responses ?? {})).toStrictEqual(["200", "400", "404"]);
+      expect(operation).not.toHaveProperty("x-errors");
+      expect(operation?.responses["404"]).toStrictEqual({ $ref: "#/components/responses/Error10NotExist" });
+      expect(doc.components.responses).toHaveProperty("Error10NotExist");
+      await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();
+    } finally {
+      await app.close();
+    }
   });
 });
 
