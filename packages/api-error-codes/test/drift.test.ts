@@ -31,8 +31,9 @@ const CHECKED_TEXT: Readonly<Record<string, string>> = {
   "packages/api-error-codes/examples/docs/startup-mistakes.txt": "test/docs-examples.test.ts",
 };
 /**
- * Sample output of the checker in docs/checker.md, abridged by hand ("..."): the only blocks checked
- * by nothing but their form. Each must still look like the checker's output (its summary line).
+ * Sample output of the checker in docs/checker.md, abridged with "...": packages/checker/test/docs.test.ts
+ * runs the checker against the Petstore fixture and finds every line of them in what it prints.
+ * Here: they are those samples (their first and last lines have the checker's form).
  */
 const SAMPLES = [/^api-error-codes-check http:\/\/\S+ \(spec: /, /^::error file=/];
 

@@ -2,19 +2,22 @@
  * What the docs tell users about the checker holds: the config file in docs/checker.md loads as it
  * is, and an API documented the way the README and docs/openapi.md show (plain codes in
  * `errorResponses`, `errorComponents()` in the document) passes every check, the body probes
- * (413 and 415 of code 3) included.
+ * (413 and 415 of code 3) included; the sample outputs it shows are what the checker prints.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { ApiError } from "api-error-codes";
 import { createApi, reply } from "api-error-codes/node";
 import { errorComponents, errorResponses } from "api-error-codes/openapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkCommand } from "../src/command.js";
 import { loadConfig } from "../src/config.js";
+import { startPetstore } from "./servers/petstore.js";
+import { VALID_TOKEN } from "./servers/serve.js";
 
 const DOC = new URL("../../../docs/checker.md", import.meta.url);
 
@@ -135,4 +138,33 @@ describe("the docs' promises about the checker", () => {
       expect(report.summary.passed).toBeGreaterThan(20);
     },
   );
+
+  it.each([
+    ["The table", undefined, []],
+    ["`--format github`", "inventory-open", ["--format", "github"]],
+  ] as const)("prints the sample docs/checker.md shows after %s", async (heading, defect, extra) => {
+    const page = readFileSync(DOC, "utf8");
+    const at = page.indexOf(heading);
+    const sample = /```text\n([\s\S]*?)```/.exec(page.slice(at))?.[1]?.trimEnd().split("\n") ?? [];
+    const petstore = await startPetstore(defect);
+    try {
+      const spec = "test/specs/petstore/openapi.yaml";
+      const specPath = fileURLToPath(new URL(`../${spec}`, import.meta.url));
+      const result = await checkCommand([petstore.url, "--spec", specPath, "--token", VALID_TOKEN, ...extra]);
+      const printed = result.stdout
+        .replaceAll(petstore.url, "http://127.0.0.1:8080")
+        .replaceAll(specPath, spec)
+        // GitHub annotations name the file relative to the working directory (the repository root here).
+        .replaceAll(`packages/checker/${spec}`, spec)
+        .trimEnd()
+        .split("\n");
+      // "..." stands for lines left out; every other line is printed as it is, the summary last.
+      const shown = sample.filter((line) => line !== "...");
+      expect(shown.length).toBeGreaterThan(2);
+      for (const line of shown) expect(printed, line).toContain(line);
+      expect(printed.at(-1)).toBe(sample.at(-1));
+    } finally {
+      await petstore.close();
+    }
+  });
 });
