@@ -27,6 +27,7 @@ const OrderId = {
 /** Builds the app without listening. */
 export function buildApp() {
   const orders = new Map<number, { id: number; item: string; quantity: number; owner: string }>();
+  // #region readme
   const app = express();
   // One call, before the routes: 404/405/OPTIONS/501, auth, bodies, validation and every error.
   const api = apiErrorCodes(app, {
@@ -50,6 +51,7 @@ export function buildApp() {
       res.json(order);
     }),
   );
+  // #endregion
 
   return { app, api };
 }

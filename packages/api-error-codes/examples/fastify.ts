@@ -34,6 +34,7 @@ export async function buildApp() {
   const orders = new Map<number, { id: number; item: string; quantity: number; owner: string }>();
   // `serverOptions` lets the contract answer router errors (bad percent-encoding) and request ids;
   // the type provider types `request.body` and `params` from the schemas.
+  // #region readme
   const app = Fastify({ logger: false, ...serverOptions }).withTypeProvider<ContractTypeProvider>();
   // Await it before declaring routes: the plugin collects them as they are added.
   await app.register(apiErrorCodes, { auth: { lookup: (token) => sessions.get(token) } });
@@ -50,6 +51,7 @@ export async function buildApp() {
     if (order === undefined) throw ApiError.notExist({ resource: "order", id: String(id) });
     return order;
   });
+  // #endregion
 
   return app;
 }

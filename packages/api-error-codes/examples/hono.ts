@@ -25,6 +25,7 @@ const OrderId = {
 /** Builds the app; listening is left to the runtime. */
 export function buildApp() {
   const orders = new Map<number, z.infer<typeof NewOrder> & { id: number; owner: string }>();
+  // #region readme
   const app = new Hono();
   // First, before any route: 404/405/OPTIONS are decided here, and every error ends in the contract.
   const api = apiErrorCodes(app, { auth: { lookup: (token) => sessions.get(token) } });
@@ -41,6 +42,7 @@ export function buildApp() {
     if (order === undefined) throw ApiError.notExist({ resource: "order", id: String(id) });
     return c.json(order);
   });
+  // #endregion
 
   return app;
 }

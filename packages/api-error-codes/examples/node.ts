@@ -21,6 +21,7 @@ const OrderId = {
 
 export function buildApi() {
   const orders = new Map<number, { id: number; item: string; quantity: number; owner: string }>();
+  // #region readme
   return createApi({ auth: { lookup: (token) => sessions.get(token) } })
     .post("/orders", { auth: true, schema: { body: NewOrder } }, ({ body, principal }) => {
       const order = { id: orders.size + 1, ...body, owner: principal.id };
@@ -32,4 +33,5 @@ export function buildApi() {
       if (order === undefined) throw ApiError.notExist({ resource: "order", id: String(params.id) });
       return order;
     });
+  // #endregion
 }

@@ -16,7 +16,7 @@ export const document = {
         parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
         responses: {
           200: { description: "The order", content: { "application/json": { schema: Order } } },
-          // 400 (codes 4 and 5 as named examples), 401 (6, 7, 8), 404 (10), 503 (12) with headers.
+          // 400 (codes 4 and 5 as named examples), 401 (6, 7, 8), 404 (10), 500 and 503 (12), with headers.
           ...errorResponses([4, 5, 6, 7, 8, 10, 12]),
         },
       },

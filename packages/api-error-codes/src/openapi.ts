@@ -1,6 +1,7 @@
 /**
- * OpenAPI 3.1 / JSON Schema 2020-12 output for the error contract, derived from the code registry:
- * a schema and a response per code to merge into `components`, and per-operation `responses` maps.
+ * OpenAPI output for the error contract, derived from the code registry: a schema and a response
+ * per code to merge into `components`, and per-operation `responses` maps. JSON Schema 2020-12 for
+ * OpenAPI 3.1 by default, 3.0's dialect with `{ openapi: "3.0" }`.
  * Codes registered with `registerCode` get the same treatment as the built-in ones.
  * @example
  * import { errorComponents, errorResponses } from "api-error-codes/openapi";
@@ -63,7 +64,10 @@ export interface ErrorComponents {
 /** What {@link errorResponses} returns: merge it into an operation's `responses`. */
 export type ErrorResponses = Record<string, ResponseObject | ReferenceObject>;
 
-/** One error an operation may answer with: a code at its default status, or at a named one. */
+/**
+ * One error an operation may answer with: a code (at every status the adapters send it with, see
+ * {@link sentStatuses}), or a code at one named status.
+ */
 export type OperationError = number | { readonly code: number; readonly status?: number };
 
 export interface OpenApiOptions {
@@ -74,12 +78,43 @@ export interface OpenApiOptions {
   inline?: boolean;
   /** The key under `content`. Default `"application/json"` (the wire adds `; charset=utf-8`). */
   mediaType?: string;
+  /**
+   * The OpenAPI version of the document the output goes into. `"3.1"` (default): JSON Schema
+   * 2020-12. `"3.0"`: the same schemas in OpenAPI 3.0's dialect (`enum` for `const`, `nullable`
+   * for a `null` type, `example` for `examples`). Give the same value to both functions.
+   */
+  openapi?: "3.0" | "3.1";
 }
 
 /** Name of the generic body schema in `components.schemas`. */
 export const API_ERROR_SCHEMA_NAME = "ApiError";
 
 const DEFAULT_MEDIA_TYPE = "application/json";
+
+/**
+ * The statuses the library itself answers a code with, where that is more than the default: 3 for a
+ * body of another media type (415) or over the limit (413), 11 by what the upstream did (502 bad
+ * answer, 503 circuit open, 504 timeout), 12 by whether the database failure is transient (503) or
+ * not (500). 408 and 431 of code 3 are answered by the server protection before any route is known,
+ * so no operation lists them; 409 and 422 of code 4 only when the application throws them.
+ */
+const SENT_STATUSES: Readonly<Record<number, readonly number[]>> = {
+  3: [400, 413, 415],
+  11: [502, 503, 504],
+  12: [500, 503],
+};
+
+/**
+ * The statuses {@link errorResponses} documents for a code listed as a plain number: every status the
+ * adapters send it with (`[400, 413, 415]` for 3), else the code's default status.
+ * @example
+ * sentStatuses(3); // [400, 413, 415]
+ * sentStatuses(10); // [404]
+ */
+export function sentStatuses(code: number): number[] {
+  const definition = definitionOf(code, "sentStatuses");
+  return [...(SENT_STATUSES[definition.code] ?? [definition.status])];
+}
 
 function definitionOf(code: number, caller: string): CodeDefinition {
   if (typeof code !== "number" || !Number.isSafeInteger(code)) {
@@ -368,10 +403,68 @@ function numericExample(found: { example?: JsonValue }): { example?: JsonValue }
   return typeof found.example === "string" ? { example: Number(found.example) } : {};
 }
 
-function schemaFor(definition: CodeDefinition, inline: boolean): JsonSchema {
-  return inline
-    ? codeSchema(definition.code)
+function schemaFor(definition: CodeDefinition, options: OpenApiOptions): JsonSchema {
+  return options.inline === true
+    ? dialect(codeSchema(definition.code), options)
     : { $ref: `#/components/schemas/${errorComponentName(definition.code)}` };
+}
+
+function dialect(schema: JsonSchema, options: OpenApiOptions): JsonSchema {
+  return options.openapi === "3.0" ? toOpenApi30(schema) : schema;
+}
+
+const isSchema = (value: JsonValue | undefined): value is JsonSchema =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const isNullType = (value: JsonValue | undefined): boolean => isSchema(value) && value["type"] === "null";
+
+/**
+ * A JSON Schema 2020-12 of this module in OpenAPI 3.0's Schema Object dialect: `const` becomes a
+ * one-value `enum`, `examples` the first `example`, and a `null` alternative (`oneOf` with
+ * `{ type: "null" }`, or `type: [..., "null"]`) the `nullable` flag, and `type: "null"` alone a
+ * nullable object whose only value is `null`. Only the keywords this module writes are translated.
+ * @example
+ * toOpenApi30({ oneOf: [{ type: "null" }, { type: "object" }] }); // { type: "object", nullable: true }
+ */
+export function toOpenApi30(schema: JsonSchema): JsonSchema {
+  let out: JsonSchema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === "const") out["enum"] = [value];
+    else if (key === "examples" && Array.isArray(value)) {
+      if (value.length > 0) out["example"] = value[0] as JsonValue;
+    } else if (key === "properties" && isSchema(value)) {
+      const properties: JsonSchema = {};
+      for (const [name, property] of Object.entries(value)) {
+        properties[name] = isSchema(property) ? toOpenApi30(property) : property;
+      }
+      out[key] = properties;
+    } else if ((key === "items" || key === "not" || key === "additionalProperties") && isSchema(value)) {
+      out[key] = toOpenApi30(value);
+    } else if ((key === "oneOf" || key === "anyOf" || key === "allOf") && Array.isArray(value)) {
+      // A null branch stays as it is until it becomes `nullable` below.
+      out[key] = value.map((branch) =>
+        isSchema(branch) && !isNullType(branch) ? toOpenApi30(branch) : branch,
+      );
+    } else out[key] = value;
+  }
+  for (const key of ["oneOf", "anyOf"] as const) {
+    const branches = out[key];
+    if (!Array.isArray(branches) || !branches.some(isNullType)) continue;
+    const rest = branches.filter((branch) => !isNullType(branch));
+    delete out[key];
+    out =
+      rest.length === 1 && isSchema(rest[0])
+        ? { ...out, ...rest[0], nullable: true }
+        : { ...out, [key]: rest, nullable: true };
+  }
+  const type = out["type"];
+  // Only null: 3.0 has no null type; a nullable object that admits no other value says it.
+  if (type === "null") return { ...out, type: "object", nullable: true, enum: [null] };
+  if (Array.isArray(type) && type.includes("null")) {
+    const others = type.filter((t) => t !== "null");
+    out["type"] = others.length === 1 ? (others[0] as JsonValue) : others;
+    out["nullable"] = true;
+  }
+  return out;
 }
 
 function describe(definition: CodeDefinition): string {
@@ -385,7 +478,7 @@ function singleResponse(definition: CodeDefinition, status: number, options: Ope
     headers: responseHeaders(status, [sample]),
     content: {
       [options.mediaType ?? DEFAULT_MEDIA_TYPE]: {
-        schema: schemaFor(definition, options.inline ?? false),
+        schema: schemaFor(definition, options),
         example: exampleBody(sample),
       },
     },
@@ -410,7 +503,7 @@ function groupResponse(
     headers: responseHeaders(status, samples),
     content: {
       [options.mediaType ?? DEFAULT_MEDIA_TYPE]: {
-        schema: { oneOf: definitions.map((d) => schemaFor(d, options.inline ?? false)) },
+        schema: { oneOf: definitions.map((d) => schemaFor(d, options)) },
         examples,
       },
     },
@@ -431,20 +524,25 @@ function groupResponse(
  * // components.responses.Error10NotExist -> { description, headers: { "X-Request-Id": ... }, content: ... }
  */
 export function errorComponents(options: OpenApiOptions = {}): ErrorComponents {
-  const schemas: Record<string, JsonSchema> = { [API_ERROR_SCHEMA_NAME]: genericBodySchema() };
+  const schemas: Record<string, JsonSchema> = {
+    [API_ERROR_SCHEMA_NAME]: dialect(genericBodySchema(), options),
+  };
   const responses: Record<string, ResponseObject> = {};
   for (const definition of listCodes()) {
     const name = errorComponentName(definition.code);
-    schemas[name] = codeSchema(definition.code);
+    schemas[name] = dialect(codeSchema(definition.code), options);
     responses[name] = singleResponse(definition, definition.status, options);
   }
   return { schemas, responses };
 }
 
 /**
- * The error part of an operation's `responses`, keyed by status. Codes that share a status are
- * combined into one response (`oneOf` of their schemas, one named example per code). List a code
- * at a status other than its default as `{ code, status }`. By default schemas and default-status
+ * The error part of an operation's `responses`, keyed by status. A code given as a number is
+ * documented at every status the adapters send it with ({@link sentStatuses}: 3 at 400, 413 and
+ * 415; 11 at 502, 503 and 504; 12 at 500 and 503), so a conformance check of the running API finds
+ * each answer documented. `{ code, status }` documents one status only (409 for 4, say). Codes that
+ * share a status are combined into one response (`oneOf` of their schemas, one named example per
+ * code). By default schemas and default-status
  * responses are `$ref`s into `#/components` (see {@link errorComponents}); pass `{ inline: true }`
  * for a self-contained result. Throws for an unregistered code or a status the code does not allow.
  * @example
@@ -454,7 +552,7 @@ export function errorComponents(options: OpenApiOptions = {}): ErrorComponents {
  *     ...errorResponses([4, 6, 7, 8, 10, { code: 11, status: 504 }]),
  *   },
  * };
- * // keys: "400" (4), "401" (6, 7, 8 combined), "404" ($ref to Error10NotExist), "504" (11)
+ * // keys: "400" (4), "401" (6, 7, 8 combined), "404" ($ref to Error10NotExist), "504" (11 at 504 only)
  */
 export function errorResponses(
   codes: readonly OperationError[],
@@ -464,11 +562,16 @@ export function errorResponses(
   for (const entry of codes) {
     const isObject = typeof entry === "object" && entry !== null;
     const definition = definitionOf(isObject ? entry.code : entry, "errorResponses");
-    const status = checkedStatus(definition, isObject ? entry.status : undefined, "errorResponses");
-    const group = byStatus.get(status) ?? [];
-    // Listing the same code twice at one status is harmless; it must not become two oneOf branches.
-    if (!group.includes(definition)) group.push(definition);
-    byStatus.set(status, group);
+    const statuses =
+      isObject && entry.status !== undefined
+        ? [checkedStatus(definition, entry.status, "errorResponses")]
+        : (SENT_STATUSES[definition.code] ?? [definition.status]);
+    for (const status of statuses) {
+      const group = byStatus.get(status) ?? [];
+      // Listing the same code twice at one status is harmless; it must not become two oneOf branches.
+      if (!group.includes(definition)) group.push(definition);
+      byStatus.set(status, group);
+    }
   }
   const inline = options.inline ?? false;
   const out: ErrorResponses = {};

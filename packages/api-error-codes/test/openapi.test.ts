@@ -20,6 +20,7 @@ import {
   type JsonSchema,
   type ReferenceObject,
   type ResponseObject,
+  sentStatuses,
 } from "../src/openapi.js";
 import { newAjv } from "./support/ajv.js";
 
@@ -370,7 +371,7 @@ describe("errorComponents", () => {
 describe("errorResponses", () => {
   it("combines codes that share a status and refers to components", () => {
     const responses = errorResponses([3, 4, 5, 6, 10]);
-    expect(Object.keys(responses)).toStrictEqual(["400", "401", "404"]);
+    expect(Object.keys(responses)).toStrictEqual(["400", "401", "404", "413", "415"]);
     expect(responses["401"]).toStrictEqual({ $ref: "#/components/responses/Error6AuthNotProvided" });
     expect(responses["404"]).toStrictEqual({ $ref: "#/components/responses/Error10NotExist" });
     const bad = response(responses["400"]);
@@ -468,6 +469,30 @@ describe("errorResponses", () => {
     });
   });
 
+  it("documents a plain code at every status the adapters send it with; { code, status } at that one", () => {
+    expect(sentStatuses(3)).toStrictEqual([400, 413, 415]);
+    expect(sentStatuses(11)).toStrictEqual([502, 503, 504]);
+    expect(sentStatuses(12)).toStrictEqual([500, 503]);
+    expect(sentStatuses(4)).toStrictEqual([400]);
+    expect(sentStatuses(CUSTOM.code)).toStrictEqual([429]);
+    expect(Object.keys(errorResponses([3]))).toStrictEqual(["400", "413", "415"]);
+    expect(Object.keys(errorResponses([{ code: 3, status: 400 }]))).toStrictEqual(["400"]);
+    expect(Object.keys(errorResponses([11, 12, 0]))).toStrictEqual(["500", "502", "503", "504"]);
+    const tooLarge = response(errorResponses([3])["413"]);
+    expect(tooLarge.content[MEDIA]?.schema).toStrictEqual({
+      $ref: "#/components/schemas/Error3InvalidStructure",
+    });
+    expect(tooLarge.content[MEDIA]?.example).toMatchObject({
+      error_code: 3,
+      details: { violations: [{ rule: "size" }] },
+    });
+    const media = response(errorResponses([3])["415"]);
+    expect(media.content[MEDIA]?.example).toMatchObject({
+      details: { violations: [{ rule: "media_type" }] },
+    });
+    expect(() => sentStatuses(42)).toThrow(RangeError);
+  });
+
   it("ignores a code listed twice at the same status", () => {
     expect(errorResponses([10, 10, { code: 10, status: 404 }])).toStrictEqual(errorResponses([10]));
     expect(errorResponses([])).toStrictEqual({});
@@ -536,6 +561,7 @@ describe("the OpenAPI quickstart example", () => {
       "400",
       "401",
       "404",
+      "500",
       "503",
     ]);
     expect(Object.keys(document.paths["/orders/{id}"].put.responses)).toStrictEqual(["204", "404", "409"]);

@@ -5,6 +5,11 @@
  * meant "no role check at all").
  */
 
+import type { ProtectOptions } from "../node/protect.js";
+import type { AuthenticateOptions } from "./auth.js";
+import type { JsonBodyOptions } from "./body.js";
+import type { PipelineOptions } from "./pipeline.js";
+
 /** What a check says about a value: `undefined` when it is fine, else what it must be. */
 type Check = (value: unknown) => string | undefined;
 
@@ -88,7 +93,12 @@ interface Shape {
 }
 
 const AUTH: Shape = {
-  keys: { lookup: fn, header: nonEmptyString, maxTokenLength: positiveInteger, now: fn },
+  keys: {
+    lookup: fn,
+    header: nonEmptyString,
+    maxTokenLength: positiveInteger,
+    now: fn,
+  } satisfies Record<keyof AuthenticateOptions | "lookup", Check>,
   required: ["lookup"],
   hints: {
     roles: "roles and scopes belong to a route's contract: api.route({ auth: { roles: [...] } })",
@@ -101,10 +111,16 @@ const JSON_LIMITS: Shape = {
     maxStringLength: positiveInteger,
     maxArrayLength: positiveInteger,
     maxKeys: positiveInteger,
-  },
+  } satisfies Record<keyof Omit<JsonBodyOptions, "limit">, Check>,
   hints: { limit: 'the body limit is the top-level option "bodyLimit"' },
 };
-const PROTECT: Shape = { keys: { headersTimeout: nonNegative, requestTimeout: nonNegative }, orFalse: true };
+const PROTECT: Shape = {
+  keys: { headersTimeout: nonNegative, requestTimeout: nonNegative } satisfies Record<
+    keyof ProtectOptions,
+    Check
+  >,
+  orFalse: true,
+};
 
 const PIPELINE: Shape = {
   keys: {
@@ -118,7 +134,8 @@ const PIPELINE: Shape = {
     logger,
     ajv,
     ignoreTrailingSlash: boolean,
-  },
+    // Every key of PipelineOptions, and no other: the options reference (docs/options.md) is tested against these.
+  } satisfies Record<keyof PipelineOptions, Check | Shape>,
   hints: {
     limit: 'did you mean "bodyLimit"?',
     protect:
@@ -132,6 +149,23 @@ const ADAPTER_KEYS: Readonly<Record<string, Readonly<Record<string, Check | Shap
   // Fastify's own registration options arrive with the plugin's.
   "api-error-codes/fastify": { protect: PROTECT, prefix: string, logLevel: string, logSerializers: object },
 };
+
+/**
+ * Every option an adapter takes, nested ones as `auth.lookup`: what docs/options.md must list.
+ * @example
+ * optionKeys("api-error-codes/express"); // ["auth", "auth.lookup", ..., "protect", "protect.headersTimeout", ...]
+ */
+export function optionKeys(adapter: string): string[] {
+  const keys: string[] = [];
+  const walk = (shape: Readonly<Record<string, Check | Shape>>, prefix: string): void => {
+    for (const [key, check] of Object.entries(shape)) {
+      keys.push(prefix + key);
+      if (typeof check !== "function") walk(check.keys, `${prefix}${key}.`);
+    }
+  };
+  walk({ ...PIPELINE.keys, ...ADAPTER_KEYS[adapter] }, "");
+  return keys;
+}
 
 /** Edit distance up to 2 (or the same letters in another case): what a typo looks like. */
 function near(a: string, b: string): boolean {
