@@ -12,10 +12,10 @@ import { serve } from "@hono/node-server";
 import { protectServer } from "api-error-codes/hono";
 import { checkCommand, type Report } from "api-error-codes-checker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { shopExpress } from "../fixtures/existing-apps/shop-express.js";
-import { shopHono } from "../fixtures/existing-apps/shop-hono.js";
+import { shopExpress } from "../../examples/existing-apps/shop-express.js";
+import { shopHono } from "../../examples/existing-apps/shop-hono.js";
 
-const publicDir = join(dirname(fileURLToPath(import.meta.url)), "../fixtures/existing-apps/public");
+const publicDir = join(dirname(fileURLToPath(import.meta.url)), "../../examples/existing-apps/public");
 const LEAK = /hunter2|postgres:|\bat \S+ \(|node_modules|\.[cm]?[jt]s:\d+/;
 const JSON_TYPE = { "content-type": "application/json" };
 
