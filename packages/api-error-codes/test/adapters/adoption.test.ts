@@ -278,3 +278,58 @@ describe.each([
     }
   });
 });
+
+describe.each([
+  ["express", express],
+  ["express 4", express4],
+] as const)("%s: express.json() registered before an api.route() route", (_name, factory) => {
+  let app: Running;
+  beforeAll(async () => {
+    const server = factory();
+    const api = expressAdapter(server, {
+      logger: false,
+      auth: { lookup: (token) => (token === "good" ? { id: "u-1" } : undefined) },
+    });
+    server.use(factory.json());
+    const body = {
+      type: "object",
+      required: ["item"],
+      properties: { item: { type: "string" } },
+      additionalProperties: false,
+    } as const;
+    server.post(
+      "/orders",
+      ...api.route({ auth: true, schema: { body } }, (context, _req, res) => {
+        res.status(201).json({ item: context.body.item, by: context.principal.id });
+      }),
+    );
+    app = await listen(createServer(server), recorder());
+  });
+  afterAll(() => app.close());
+
+  const post = (body: string, token = "good") =>
+    fetch(`${app.url}/orders`, {
+      method: "POST",
+      headers: { ...json, authorization: `Bearer ${token}` },
+      body,
+    });
+
+  it("a valid body reaches the handler, parsed once", async () => {
+    const response = await post('{"item":"tea"}');
+    expect(response.status).toBe(201);
+    expect(await response.json()).toStrictEqual({ item: "tea", by: "u-1" });
+  });
+
+  it.each([
+    ['{"item":"a","item":"b"}', 3, "/item", "duplicate"],
+    ['{"item":"a","n":1e400}', 4, "/n", "number_range"],
+    ['{"item":"\\ud800"}', 4, "/item", "forbidden_character"],
+  ])("the hardened parse still refuses %s", async (body, code, pointer, rule) => {
+    const answer = await expectError(await post(body), 400, code);
+    expect(answer.details).toMatchObject({ violations: [{ in: "body", pointer, rule }] });
+  });
+
+  it("the token is checked before the body is read: 401 / 7 for a bad token and a bad body", async () => {
+    await expectError(await post('{"item":"a","item":"b"}', "bad"), 401, 7);
+  });
+});

@@ -75,16 +75,36 @@ interface AppInternals {
   listen(...args: unknown[]): Server;
 }
 
+/** The bytes of a body as another parser (express.json() before the route) read them; see {@link tap}. */
+const TAPPED = Symbol("api-error-codes.tapped");
+
 /**
- * A request whose body another parser (express.json/raw/text) already consumed: its result goes
- * through the same hardened parser. Bytes and text fully; a parsed value re-serialized, which still
- * catches depth, forbidden keys, NUL characters and size, but no longer duplicate keys, invalid
- * UTF-8 or huge numbers.
+ * Keeps a copy of the body's chunks as whoever reads the stream receives them, so that the route's
+ * check parses the bytes the client sent, not what express.json() made of them (it lets duplicate
+ * keys and 1e400 through). The app's parser keeps its own limit and errors.
+ */
+function tap(req: Req): void {
+  const chunks: Buffer[] = [];
+  (req as Req & { [TAPPED]?: Buffer[] })[TAPPED] = chunks;
+  const emit = req.emit;
+  req.emit = function tapped(this: Req, event: string | symbol, ...args: unknown[]) {
+    if (event === "data") chunks.push(args[0] as Buffer);
+    return emit.call(this, event, ...args);
+  } as typeof req.emit;
+}
+
+/**
+ * A request whose body another parser (express.json/raw/text) already consumed: the bytes it read
+ * go through the hardened parser (see {@link tap}); when they were not kept (a compressed body), its
+ * result does: bytes and text fully, a parsed value re-serialized, which still catches depth,
+ * forbidden keys, NUL characters and size, but no longer duplicate keys or huge numbers.
  */
 class ExpressPort extends NodePort {
   override readBody(limit: number): Promise<Uint8Array> {
-    const req = this.req as Req;
+    const req = this.req as Req & { [TAPPED]?: Buffer[] };
     if (!req.readableEnded) return super.readBody(limit);
+    const tapped = req[TAPPED];
+    if (tapped !== undefined) return Promise.resolve(Buffer.concat(tapped));
     const parsed = req.body;
     if (parsed === undefined) return Promise.resolve(new Uint8Array(0));
     if (parsed instanceof Uint8Array) return Promise.resolve(parsed);
@@ -231,6 +251,10 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
         // A JSON body on a route without api.route() (read by express.json() or the app's own parser)
         // is read and checked here, with the same refusals; body-parser then finds it parsed.
         if (entered.kind !== "routed" || entered.route !== undefined || !pipeline.jsonBody(port)) {
+          // An api.route() route reads the body itself, unless express.json() gets there first.
+          if (entered.kind === "routed" && entered.route?.contract.schema?.body !== undefined) {
+            if (req.headers["content-encoding"] === undefined && pipeline.jsonBody(port)) tap(req);
+          }
           dispatch.call(this, req, res, done);
           return;
         }
