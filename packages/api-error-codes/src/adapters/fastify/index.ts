@@ -334,7 +334,8 @@ async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<Princi
   app.addHook("onRequest", (request, reply, done) => {
     if (!checkedServerOptions) {
       checkedServerOptions = true;
-      // Fastify offers no public way to read its server options: the first request tells.
+      // Fastify (5.x, and 4.x) offers no public way to read these server options at registration:
+      // `initialConfig` leaves out `genReqId` and `frameworkErrors`. The first request tells.
       const logger = runtime.logger;
       if (
         (request.raw as IncomingMessage & { [GENERATED]?: string })[GENERATED] === undefined &&
