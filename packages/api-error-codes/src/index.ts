@@ -96,6 +96,14 @@ export {
   type ZodIssueLike,
 } from "./validation/issues.js";
 export type { RequestParts, RequestSchema, RouteSchemas } from "./validation/schema.js";
+export {
+  type FromStandardOptions,
+  fromStandardIssues,
+  isStandardSchema,
+  type StandardIssueLike,
+  type StandardResultLike,
+  type StandardSchemaLike,
+} from "./validation/standard.js";
 export { codeForViolations, MAX_VIOLATIONS, toPointer } from "./validation/violations.js";
 export {
   isErrorBody,

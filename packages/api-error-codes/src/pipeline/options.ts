@@ -4,6 +4,7 @@
  * naming the key and the adapter, never a check that is silently off (`auth: { role: [...] }` once
  * meant "no role check at all").
  */
+import { isStandardSchema } from "../validation/standard.js";
 
 import type { ProtectOptions } from "../node/protect.js";
 import type { AuthenticateOptions } from "./auth.js";
@@ -305,10 +306,14 @@ const SCHEMA_KEYWORDS = new Set([
   "$comment",
 ]);
 
-/** What a route schema must look like: zod (`safeParse`) or a JSON Schema object (TypeBox's too). */
+/**
+ * What a route schema must look like: Standard Schema (`~standard`: valibot, arktype, zod), zod
+ * (`safeParse`) or a JSON Schema object (TypeBox's too).
+ */
 function schemaProblem(value: unknown): string | undefined {
+  if (isStandardSchema(value)) return undefined;
   if (typeof (value as { safeParse?: unknown } | null)?.safeParse === "function") return undefined;
-  if (!isRecord(value)) return "must be a zod schema or a JSON Schema object";
+  if (!isRecord(value)) return "must be a Standard Schema (valibot, arktype, zod) or a JSON Schema object";
   const keys = Object.keys(value);
   if (keys.length > 0 && !keys.some((key) => SCHEMA_KEYWORDS.has(key))) {
     return `is not a schema: no JSON Schema keyword among ${keys.slice(0, 5).join(", ")} (write { type: "object", properties: {...} } or a zod object)`;

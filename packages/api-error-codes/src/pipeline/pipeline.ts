@@ -6,11 +6,18 @@
  * {@link RequestPort} and write the {@link Outcome}.
  */
 import type { Ajv } from "ajv";
+import type { ApiError } from "../api-error.js";
 import { isApiError } from "../api-error.js";
 import { classify } from "../classify/index.js";
 import { getCode } from "../codes.js";
 import { type ErrorResponseOptions, errorResponse, JSON_CONTENT_TYPE, requestId } from "../response.js";
-import { compileRouteSchemas, createAjv, type RequestParts } from "../validation/schema.js";
+import {
+  compileRouteSchemas,
+  createAjv,
+  type RequestCheck,
+  type RequestParts,
+} from "../validation/schema.js";
+import { isStandardSchema } from "../validation/standard.js";
 import { parseErrorBody, serializeBody } from "../wire.js";
 import {
   type AuthenticateOptions,
@@ -167,8 +174,13 @@ export class Pipeline<P extends PrincipalFields = Principal> {
     const schema = contract.schema;
     if (schema === undefined) return { contract, auth, check: undefined };
     for (const [part, given] of Object.entries(schema)) {
-      // zod schemas compile on their own; a JSON Schema must be one ajv accepts.
-      if (given === undefined || typeof (given as { safeParse?: unknown }).safeParse === "function") continue;
+      // zod and Standard Schema compile on their own; a JSON Schema must be one ajv accepts.
+      if (
+        given === undefined ||
+        isStandardSchema(given) ||
+        typeof (given as { safeParse?: unknown }).safeParse === "function"
+      )
+        continue;
       if (!this.ajv.validateSchema(given)) {
         throw new TypeError(
           `${where}: "schema.${part}" is not a valid JSON Schema: ${this.ajv.errorsText()}`,
@@ -357,7 +369,7 @@ export class Pipeline<P extends PrincipalFields = Principal> {
     } catch (refused) {
       return this.fail(refused, context);
     }
-    const parsed = (read: Uint8Array): Answer | Pass<P> => {
+    const parsed = (read: Uint8Array): Answer | Pass<P> | Promise<Answer | Pass<P>> => {
       if (read.byteLength === 0 && !framed)
         return this.validate(route, port, context, params, principal, undefined);
       let body: unknown;
@@ -383,7 +395,7 @@ export class Pipeline<P extends PrincipalFields = Principal> {
     params: Readonly<Record<string, unknown>>,
     principal: P | undefined,
     body: unknown,
-  ): Answer | Pass<P> {
+  ): Answer | Pass<P> | Promise<Answer | Pass<P>> {
     let query: Record<string, unknown>;
     try {
       query = parseQuery(port.target);
@@ -405,7 +417,28 @@ export class Pipeline<P extends PrincipalFields = Principal> {
     }
     const parts: RequestParts = { body, query, params: { ...params } };
     if (route?.contract.schema?.headers !== undefined) parts.headers = { ...port.headers() };
-    const checked = check(parts);
+    let checked: ReturnType<RequestCheck>;
+    try {
+      checked = check(parts);
+    } catch (thrown) {
+      // A schema's own transform or refinement threw: the application's fault, classified (500).
+      return this.fail(thrown, context);
+    }
+    if (isThenable(checked)) {
+      return Promise.resolve(checked).then(
+        (settled) => this.passed(settled, route, context, principal),
+        (thrown: unknown) => this.fail(thrown, context),
+      );
+    }
+    return this.passed(checked, route, context, principal);
+  }
+
+  private passed(
+    checked: RequestParts | ApiError<3 | 4 | 5>,
+    route: PreparedRoute | undefined,
+    context: ErrorContext,
+    principal: P | undefined,
+  ): Answer | Pass<P> {
     if (isApiError<number>(checked)) return this.fail(checked, context);
     return {
       kind: "pass",

@@ -43,7 +43,7 @@ const ALTERNATIVE_VALUE_RULES = new Set(["const", "enum"]);
  * `expected` must be JSON: limits can be BigInt (zod bigint checks) and patterns RegExps, and a
  * schema author may put anything into an enum. Anything JSON cannot carry is dropped.
  */
-function toJson(value: unknown, depth = 0): JsonValue | undefined {
+export function toJson(value: unknown, depth = 0): JsonValue | undefined {
   switch (typeof value) {
     case "string":
     case "boolean":
@@ -72,7 +72,7 @@ function toJson(value: unknown, depth = 0): JsonValue | undefined {
   }
 }
 
-function violation(
+export function violation(
   location: ViolationLocation,
   pointer: string,
   rule: string,
@@ -150,7 +150,7 @@ function mergeAlternativesAt(pointerViolations: readonly Violation[], keyword: s
  *    are passed over, then the one with the fewest violations wins, the first on a tie. Listing
  *    every branch's complaints would tell the client to fix things it should not touch.
  */
-function resolveAlternatives(
+export function resolveAlternatives(
   branches: readonly (readonly Violation[])[],
   at: Violation,
   keyword: string,
@@ -182,7 +182,7 @@ function resolveAlternatives(
 }
 
 /** Equal violations (same place, rule and message) listed once, first occurrence kept. */
-function dedupe(violations: Violation[]): Violation[] {
+export function dedupe(violations: Violation[]): Violation[] {
   if (violations.length < 2) return violations;
   const seen = new Set<string>();
   return violations.filter((v) => {
@@ -408,7 +408,7 @@ export function fromAjvErrors(
 // ---------------------------------------------------------------------------------------------
 // zod
 
-type Segment = string | number;
+export type Segment = string | number;
 type IssueRecord = Record<string, unknown>;
 
 const ZOD_TYPE_NAMES: Readonly<Record<string, string>> = { int: "integer", record: "object", tuple: "array" };
@@ -430,7 +430,7 @@ function segment(key: PropertyKey): Segment {
   return typeof key === "symbol" ? (key.description ?? "") : key;
 }
 
-function valueAt(root: unknown, path: readonly Segment[]): unknown {
+export function valueAt(root: unknown, path: readonly Segment[]): unknown {
   let current = root;
   for (const key of path) {
     if (current instanceof Map) current = current.get(key);

@@ -13,6 +13,12 @@ import * as ajvFormatsModule from "ajv-formats";
 import { ApiError } from "../api-error.js";
 import type { Violation, ViolationLocation } from "../details.js";
 import { fromAjvErrors, fromZodIssues, type ZodIssueLike } from "./issues.js";
+import {
+  fromStandardIssues,
+  isStandardSchema,
+  type StandardResultLike,
+  type StandardSchemaLike,
+} from "./standard.js";
 
 /** A zod schema, recognised by shape so that zod stays an optional dependency. */
 export interface ZodLikeSchema {
@@ -24,7 +30,7 @@ export interface ZodLikeSchema {
 /** A JSON Schema object (plain, or built with TypeBox). */
 export type JsonSchemaObject = { readonly [keyword: string]: unknown };
 
-export type RequestSchema = JsonSchemaObject | ZodLikeSchema;
+export type RequestSchema = JsonSchemaObject | ZodLikeSchema | StandardSchemaLike;
 
 /** Schemas of one route, per part of the request. */
 export interface RouteSchemas {
@@ -56,9 +62,14 @@ const LOCATIONS: readonly [keyof RouteSchemas, ViolationLocation][] = [
   ["body", "body"],
 ];
 
-type Check = (value: unknown) => { value: unknown; violations: Violation[] };
+interface Checked {
+  value: unknown;
+  violations: Violation[];
+}
+/** A promise only where a Standard Schema validates asynchronously (an async refinement). */
+type Check = (value: unknown) => Checked | Promise<Checked>;
 
-const MISSING_BODY: ReturnType<Check> = {
+const MISSING_BODY: Checked = {
   value: undefined,
   violations: [{ in: "body", pointer: "", rule: "required", message: "Request body is required" }],
 };
@@ -109,7 +120,26 @@ function convertParameters(schema: JsonSchemaObject, value: unknown): unknown {
   return out;
 }
 
+function standardCheck(schema: StandardSchemaLike, location: ViolationLocation): Check {
+  const standard = schema["~standard"];
+  const settle = (value: unknown, result: StandardResultLike): Checked =>
+    result.issues === undefined
+      ? { value: result.value, violations: [] }
+      : {
+          value,
+          violations: fromStandardIssues(result.issues, location, { input: value, vendor: standard.vendor }),
+        };
+  return (value) => {
+    const result = standard.validate(value);
+    return typeof (result as { then?: unknown }).then === "function"
+      ? Promise.resolve(result).then((r) => settle(value, r))
+      : settle(value, result as StandardResultLike);
+  };
+}
+
 function compileCheck(ajv: Ajv, schema: RequestSchema, location: ViolationLocation): Check {
+  // `~standard` first: zod 4 has both, and only its standard interface validates async refinements.
+  if (isStandardSchema(schema)) return standardCheck(schema, location);
   if (isZod(schema)) {
     return (value) => {
       const result = schema.safeParse(value);
@@ -128,8 +158,27 @@ function compileCheck(ajv: Ajv, schema: RequestSchema, location: ViolationLocati
   };
 }
 
-/** Validates the parts of a request: the converted parts, or one ApiError (3/4/5) listing every violation. */
-export type RequestCheck = (parts: RequestParts) => RequestParts | ApiError<3 | 4 | 5>;
+type CheckResult = RequestParts | ApiError<3 | 4 | 5>;
+
+/**
+ * Validates the parts of a request: the converted parts, or one ApiError (3/4/5) listing every
+ * violation. A promise only when a Standard Schema's validation is asynchronous.
+ */
+export type RequestCheck = (parts: RequestParts) => CheckResult | Promise<CheckResult>;
+
+function settleParts(
+  parts: RequestParts,
+  results: readonly (readonly [keyof RouteSchemas, Checked])[],
+): CheckResult {
+  const out: RequestParts = { ...parts };
+  const violations: Violation[] = [];
+  for (const [part, result] of results) {
+    if (result.violations.length > 0) violations.push(...result.violations);
+    else (out as Record<string, unknown>)[part] = result.value;
+  }
+  if (violations.length > 0) return ApiError.fromViolations(violations);
+  return out;
+}
 
 /**
  * Compiles the schemas of one route once, at registration time. The check returns the refusal
@@ -152,14 +201,16 @@ export function compileRouteSchemas(schemas: RouteSchemas, options: SchemaOption
     ]);
   }
   return (parts) => {
-    const out: RequestParts = { ...parts };
-    const violations: Violation[] = [];
+    const results: [keyof RouteSchemas, Checked | Promise<Checked>][] = [];
+    let pending = false;
     for (const [part, check] of checks) {
       const result = check(parts[part]);
-      if (result.violations.length > 0) violations.push(...result.violations);
-      else (out as Record<string, unknown>)[part] = result.value;
+      if (result instanceof Promise) pending = true;
+      results.push([part, result]);
     }
-    if (violations.length > 0) return ApiError.fromViolations(violations);
-    return out;
+    if (!pending) return settleParts(parts, results as [keyof RouteSchemas, Checked][]);
+    return Promise.all(results.map(async ([part, result]) => [part, await result] as const)).then((settled) =>
+      settleParts(parts, settled),
+    );
   };
 }

@@ -2,6 +2,8 @@
  * One application, described once, that every adapter test builds on its framework: the same routes,
  * schemas, auth and handlers, so that the shared scenarios must get identical answers everywhere.
  */
+import { type } from "arktype";
+import * as v from "valibot";
 import { z } from "zod";
 import { ApiError, type Principal, type RouteContract } from "../../src/index.js";
 
@@ -81,6 +83,24 @@ const TenantHeaders = {
 } as const;
 
 const Note = z.strictObject({ title: z.string().min(3), count: z.number().int() });
+
+// Standard Schema routes: valibot for a body (with a transform) and a query, arktype for path
+// parameters (parsed to a number) and headers, and an async valibot check.
+const Order = v.strictObject({
+  item: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(20)),
+  quantity: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  size: v.optional(v.picklist(["small", "large"])),
+});
+const OrderQuery = v.object({ notify: v.optional(v.picklist(["yes", "no"])) });
+const OrderParams = type({ id: type("string.integer.parse").to("number > 0") });
+const Region = type({ "x-region": "'eu' | 'us'" });
+const Coupon = v.pipeAsync(
+  v.object({ code: v.pipe(v.string(), v.minLength(4)) }),
+  v.checkAsync(async (input) => {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    return input.code !== "USED";
+  }, "this coupon was used already"),
+);
 
 export const routes: SpecRoute[] = [
   {
@@ -181,5 +201,26 @@ export const routes: SpecRoute[] = [
         },
       );
     },
+  },
+  {
+    method: "POST",
+    path: "/orders",
+    contract: { schema: { body: Order, query: OrderQuery } },
+    handler: ({ body, query }) => ({ status: 201, body: { order: body, notify: query.notify ?? "no" } }),
+  },
+  {
+    method: "GET",
+    path: "/orders/:id",
+    contract: { schema: { params: OrderParams, headers: Region } },
+    handler: ({ params, headers }) => ({
+      status: 200,
+      body: { id: params.id, idType: typeof params.id, region: headers["x-region"] },
+    }),
+  },
+  {
+    method: "POST",
+    path: "/coupons",
+    contract: { schema: { body: Coupon } },
+    handler: ({ body }) => ({ status: 201, body: body as object }),
   },
 ];

@@ -159,7 +159,7 @@ const CONTRACT_MISTAKES: [string, Record<string, unknown>, string, readonly Adap
   [
     "a schema that is no schema",
     { schema: { body: "Order" } },
-    '"schema.body" must be a zod schema or a JSON Schema object',
+    '"schema.body" must be a Standard Schema (valibot, arktype, zod) or a JSON Schema object',
     ADAPTERS,
   ],
   [

@@ -979,6 +979,178 @@ const bodies: Scenario[] = [
   },
 ];
 
+/**
+ * Standard Schema routes (valibot body and query, arktype params and headers, an async valibot
+ * check): the same 3 / 5 / 4 and pointers as JSON Schema, messages said without the input, and the
+ * handler given the schema's output (trimmed strings, parsed numbers).
+ */
+const SECRET = "s3cr3t-never-echoed";
+const standardSchema: Scenario[] = [
+  {
+    name: "standard schema (valibot): a valid body reaches the handler transformed (trimmed)",
+    method: "POST",
+    path: "/orders?notify=yes",
+    headers: json,
+    body: JSON.stringify({ item: "  tea  ", quantity: 2 }),
+    expect: { status: 201, body: { order: { item: "tea", quantity: 2 }, notify: "yes" } },
+  },
+  {
+    name: "standard schema (valibot): a missing member is 3 at its pointer",
+    method: "POST",
+    path: "/orders",
+    headers: json,
+    body: JSON.stringify({ item: "tea" }),
+    expect: {
+      status: 400,
+      body: violations(3, [{ in: "body", pointer: "/quantity", rule: "required", message: "is required" }]),
+    },
+  },
+  {
+    name: "standard schema (valibot): an extra member is 3, named by its pointer",
+    method: "POST",
+    path: "/orders",
+    headers: json,
+    body: JSON.stringify({ item: "tea", quantity: 1, "a/b": SECRET }),
+    expect: {
+      status: 400,
+      body: violations(3, [
+        { in: "body", pointer: "/a~1b", rule: "additionalProperties", message: "is not an allowed property" },
+      ]),
+    },
+  },
+  {
+    name: "standard schema (valibot): a wrong type is 5 and the rejected string is not echoed",
+    method: "POST",
+    path: "/orders",
+    headers: json,
+    body: JSON.stringify({ item: "tea", quantity: SECRET }),
+    expect: {
+      status: 400,
+      body: violations(5, [
+        { in: "body", pointer: "/quantity", rule: "type", message: "must be number", expected: "number" },
+      ]),
+    },
+  },
+  {
+    name: "standard schema (valibot): a fraction is 5 (integer), a value outside the options 4",
+    method: "POST",
+    path: "/orders",
+    headers: json,
+    body: JSON.stringify({ item: "tea", quantity: 1.5, size: SECRET }),
+    expect: {
+      status: 400,
+      body: violations(
+        5,
+        [
+          { in: "body", pointer: "/quantity", rule: "type", message: "must be integer", expected: "integer" },
+          {
+            in: "body",
+            pointer: "/size",
+            rule: "enum",
+            message: "must be equal to one of the allowed values",
+            expected: ["small", "large"],
+          },
+        ],
+        "Invalid request: body /quantity: must be integer (and 1 more)",
+      ),
+    },
+  },
+  {
+    name: "standard schema (valibot): a query value outside the options is 4 in query",
+    method: "POST",
+    path: `/orders?notify=${SECRET}`,
+    headers: json,
+    body: JSON.stringify({ item: "tea", quantity: 1 }),
+    expect: {
+      status: 400,
+      body: violations(4, [
+        {
+          in: "query",
+          pointer: "/notify",
+          rule: "enum",
+          message: "must be equal to one of the allowed values",
+          expected: ["yes", "no"],
+        },
+      ]),
+    },
+  },
+  {
+    name: "standard schema (arktype): path and header are validated; the handler gets the parsed number",
+    method: "GET",
+    path: "/orders/12",
+    headers: { "x-region": "eu" },
+    expect: { status: 200, body: { id: 12, idType: "number", region: "eu" } },
+  },
+  {
+    name: "standard schema (arktype): a missing header is 3 in header",
+    method: "GET",
+    path: "/orders/12",
+    expect: {
+      status: 400,
+      body: violations(3, [{ in: "header", pointer: "/x-region", rule: "required", message: "is required" }]),
+    },
+  },
+  {
+    name: "standard schema (arktype): a header outside the options and a path id out of range are 4",
+    method: "GET",
+    path: "/orders/0",
+    headers: { "x-region": SECRET },
+    expect: {
+      status: 400,
+      body: violations(4, [
+        {
+          in: "path",
+          pointer: "/id",
+          rule: "exclusiveMinimum",
+          message: "must be > 0",
+          expected: 0,
+        },
+        {
+          in: "header",
+          pointer: "/x-region",
+          rule: "enum",
+          message: "must be equal to one of the allowed values",
+          expected: ["eu", "us"],
+        },
+      ]),
+    },
+  },
+  {
+    name: "standard schema (valibot, async): a passing async check reaches the handler",
+    method: "POST",
+    path: "/coupons",
+    headers: json,
+    body: JSON.stringify({ code: "SPRING" }),
+    expect: { status: 201, body: { code: "SPRING" } },
+  },
+  {
+    name: "standard schema (valibot, async): a failing async check is 4 with the schema's message",
+    method: "POST",
+    path: "/coupons",
+    headers: json,
+    body: JSON.stringify({ code: "USED" }),
+    expect: {
+      status: 400,
+      body: violations(4, [
+        { in: "body", pointer: "", rule: "custom", message: "this coupon was used already" },
+      ]),
+    },
+  },
+  {
+    name: "standard schema (valibot, async): a type error inside the async schema is 5",
+    method: "POST",
+    path: "/coupons",
+    headers: json,
+    body: JSON.stringify({ code: 1234 }),
+    expect: {
+      status: 400,
+      body: violations(5, [
+        { in: "body", pointer: "/code", rule: "type", message: "must be string", expected: "string" },
+      ]),
+    },
+  },
+];
+
 const thrown: Scenario[] = [
   {
     name: "a thrown Error is 500 / 0 with the generic message only",
@@ -1046,6 +1218,7 @@ export const scenarios: Scenario[] = [
   ...parameters,
   ...auth,
   ...bodies,
+  ...standardSchema,
   ...thrown,
   ...requestIds,
 ];
