@@ -33,4 +33,5 @@ export type {
   Routed,
 } from "./port.js";
 export type { PreparedRoute, RouteContract } from "./route.js";
+export type { PrometheusRegistry } from "./telemetry.js";
 export type { FromJsonSchema, PrincipalOf, SchemaOutput, ValidatedRequest } from "./types.js";

@@ -39,7 +39,7 @@ function logCause(error: ApiError<number>): object | undefined {
 }
 
 /**
- * Logs one error answer: 5xx at error level with the cause's stack, others at info. A logger that
+ * Logs one error answer, with `trace_id` beside `request_id` when the request is part of a trace: 5xx at error level with the cause's stack, others at info. A logger that
  * filters the level (pino at "warn" drops 4xx) costs no entry. `error` is built only when logged.
  */
 export function logAnswer(
@@ -50,12 +50,14 @@ export function logAnswer(
   message: string,
   error: ApiError<number> | undefined,
   note?: object,
+  traceId?: string,
 ): void {
   if (logger === false) return;
   const failure = status >= 500;
   if (logger.isLevelEnabled !== undefined && !logger.isLevelEnabled(failure ? "error" : "info")) return;
   const entry = {
     request_id: context.requestId,
+    ...(traceId === undefined ? undefined : { trace_id: traceId }),
     method: context.method,
     path: pathOf(context.target),
     code,

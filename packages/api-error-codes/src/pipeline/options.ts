@@ -78,6 +78,13 @@ const ajv: Check = (value) =>
     ? undefined
     : "must be an ajv instance";
 
+const prometheus: Check = (value) =>
+  typeof (value as { registerMetric?: unknown } | null)?.registerMetric === "function" &&
+  typeof (value as { getSingleMetric?: unknown }).getSingleMetric === "function" &&
+  typeof (value as { metrics?: unknown }).metrics === "function"
+    ? undefined
+    : "must be a prom-client Registry (new Registry(), or prom-client's default register)";
+
 const basePath: Check = (value) =>
   typeof value === "string" && (value === "" || value.startsWith("/"))
     ? undefined
@@ -135,9 +142,15 @@ const PIPELINE: Shape = {
     logger,
     ajv,
     ignoreTrailingSlash: boolean,
+    opentelemetry: boolean,
+    prometheus,
     // Every key of PipelineOptions, and no other: the options reference (docs/options.md) is tested against these.
   } satisfies Record<keyof PipelineOptions, Check | Shape>,
   hints: {
+    otel: "opentelemetry",
+    telemetry: "opentelemetry",
+    registry: "prometheus",
+    metrics: 'a prom-client registry is the option "prometheus"; OpenTelemetry metrics need no option',
     limit: 'did you mean "bodyLimit"?',
     protect:
       "only the Express and Fastify adapters take it; call protectServer(server) on the server you start",

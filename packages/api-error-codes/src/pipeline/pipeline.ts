@@ -6,8 +6,7 @@
  * {@link RequestPort} and write the {@link Outcome}.
  */
 import type { Ajv } from "ajv";
-import type { ApiError } from "../api-error.js";
-import { isApiError } from "../api-error.js";
+import { type ApiError, isApiError } from "../api-error.js";
 import { classify } from "../classify/index.js";
 import { getCode } from "../codes.js";
 import { type ErrorResponseOptions, errorResponse, JSON_CONTENT_TYPE, requestId } from "../response.js";
@@ -62,6 +61,7 @@ import {
   type RouteTable,
   toOpenApiTemplate,
 } from "./routes.js";
+import { type PrometheusRegistry, Telemetry, UNMATCHED_ROUTE } from "./telemetry.js";
 
 export interface PipelineOptions<P extends PrincipalFields = Principal> {
   /** Token authentication for routes that ask for it. */
@@ -84,6 +84,13 @@ export interface PipelineOptions<P extends PrincipalFields = Principal> {
   ajv?: Ajv;
   /** Treat `/orders/` as `/orders`. */
   ignoreTrailingSlash?: boolean;
+  /**
+   * `false`: leave OpenTelemetry alone even when `@opentelemetry/api` is installed. By default every
+   * error answer marks the active span and counts on the global meter (both no-ops without an SDK).
+   */
+  opentelemetry?: boolean;
+  /** A prom-client `Registry` (or its default `register`) that gets the `api_error_answers_total` counter. */
+  prometheus?: PrometheusRegistry;
 }
 
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
@@ -124,6 +131,7 @@ export class Pipeline<P extends PrincipalFields = Principal> {
   private readonly responseOptions: ErrorResponseOptions;
   private readonly jsonOptions: JsonBodyOptions;
   private readonly notAllowedBodies = new Map<string, string>();
+  private readonly telemetry: Telemetry;
 
   /** Names the adapter in errors about options and routes, e.g. `api-error-codes/express`. */
   readonly adapter: string;
@@ -151,6 +159,10 @@ export class Pipeline<P extends PrincipalFields = Principal> {
       const base = options.openapiBasePath;
       this.table.fromOpenApi(options.openapi, base === undefined ? {} : { basePath: base });
     }
+    const telemetry: { opentelemetry?: boolean; prometheus?: PrometheusRegistry } = {};
+    if (options.opentelemetry !== undefined) telemetry.opentelemetry = options.opentelemetry;
+    if (options.prometheus !== undefined) telemetry.prometheus = options.prometheus;
+    this.telemetry = new Telemetry(telemetry, adapter);
   }
 
   /** The ajv instance schemas are compiled with (created on first use: routes without schemas load none). */
@@ -287,6 +299,7 @@ export class Pipeline<P extends PrincipalFields = Principal> {
       method: port.method,
       target: port.target,
       logger: port.logger,
+      traceparent: port.header("traceparent"),
     });
   }
 
@@ -308,6 +321,7 @@ export class Pipeline<P extends PrincipalFields = Principal> {
       method: port.method,
       target: port.target,
       logger: port.logger,
+      traceparent: port.header("traceparent"),
     };
     if (route === undefined || !route.auth) return this.receive(route, port, context, params, undefined);
     const auth = this.options.auth as NonNullable<PipelineOptions<P>["auth"]>;
@@ -468,6 +482,7 @@ export class Pipeline<P extends PrincipalFields = Principal> {
         method: port.method,
         target: port.target,
         logger: port.logger,
+        traceparent: port.header("traceparent"),
       });
     }
     if (entered.kind !== "routed") return entered;
@@ -503,7 +518,7 @@ export class Pipeline<P extends PrincipalFields = Principal> {
     };
     if (allow !== undefined) headers.Allow = allow;
     headers["X-Request-Id"] = context.requestId;
-    logAnswer(context.logger ?? this.logger, context, code, status, getCode(code)?.message ?? "", undefined);
+    this.answered(context, code, status, getCode(code)?.message ?? "", undefined);
     return answerOf(status, headers, body);
   }
 
@@ -532,8 +547,55 @@ export class Pipeline<P extends PrincipalFields = Principal> {
     const error = classify(thrown, { method: context.method, path: pathOf(context.target) });
     const response = errorResponse(error, this.responseOptions);
     response.headers["X-Request-Id"] = context.requestId;
-    logAnswer(context.logger ?? this.logger, context, error.code, error.status, error.message, error, note);
+    this.answered(context, error.code, error.status, error.message, error, note);
     return { kind: "answer", status: response.status, headers: response.headers, body: response.body, error };
+  }
+
+  /**
+   * Where every error answer passes, once: the active span, the counters, then the log entry (with
+   * the trace id when there is a trace).
+   */
+  private answered(
+    context: ErrorContext,
+    code: number,
+    status: number,
+    message: string,
+    error: ApiError<number> | undefined,
+    note?: object,
+  ): void {
+    const traceId = this.observe(context, code, status, error);
+    logAnswer(context.logger ?? this.logger, context, code, status, message, error, note, traceId);
+  }
+
+  private observe(
+    context: ErrorContext,
+    code: number,
+    status: number,
+    error: ApiError<number> | undefined,
+  ): string | undefined {
+    return this.telemetry.record({
+      code,
+      status,
+      error,
+      route: () => this.routeOf(context.method, context.target),
+      traceparent: context.traceparent,
+    });
+  }
+
+  /**
+   * The route template of a request for the counters, in OpenAPI syntax; one value for every path
+   * no route has. Resolved again only when a counter asks: a successful request never pays it.
+   */
+  private routeOf(method: string, target: string): string {
+    let resolution = this.table.resolve(method, target);
+    if (resolution.kind === "not_allowed") {
+      // The path exists: any method it has names its template.
+      const other = resolution.allow.find((name) => name !== "OPTIONS" && name !== "HEAD");
+      if (other !== undefined) resolution = this.table.resolve(other, target);
+    }
+    if (resolution.kind === "match") return resolution.template;
+    if (resolution.kind === "not_realized") return (resolution.error.details as { path: string }).path;
+    return UNMATCHED_ROUTE;
   }
 
   /**
@@ -556,6 +618,8 @@ export class Pipeline<P extends PrincipalFields = Principal> {
           "X-Content-Type-Options": NOSNIFF,
           "X-Request-Id": context.requestId,
         };
+        // The app's own handler answered (and logged, if it wanted to): observed, not logged again.
+        this.observe(context, code, status, undefined);
         return answerOf(status, headers, text as string);
       }
     }

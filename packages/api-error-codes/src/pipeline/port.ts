@@ -127,6 +127,8 @@ export interface ErrorContext {
   readonly target: string;
   /** Overrides the pipeline's logger for this request. */
   readonly logger?: ErrorLogger | false | undefined;
+  /** The request's W3C `traceparent` header: its trace id goes into the log entry. */
+  readonly traceparent?: string | undefined;
 }
 
 /** Whether a value is a promise-like, without an `instanceof` that fails across realms. */

@@ -77,6 +77,18 @@ const OPTION_MISTAKES: [string, Record<string, unknown>, string][] = [
     'option "logger" must be a logger with info() and error() (pino\'s, console), or false',
   ],
   ["dev as a string", { dev: "yes" }, 'option "dev" must be true or false'],
+  [
+    "a Prometheus registry that is no registry",
+    { prometheus: { register: true } },
+    'option "prometheus" must be a prom-client Registry (new Registry(), or prom-client\'s default register)',
+  ],
+  ["opentelemetry as a string", { opentelemetry: "off" }, 'option "opentelemetry" must be true or false'],
+  ["otel for opentelemetry", { otel: false }, 'option "otel" is unknown; did you mean "opentelemetry"?'],
+  [
+    "a registry under its own name",
+    { registry: {} },
+    'option "registry" is unknown; did you mean "prometheus"?',
+  ],
 ];
 
 describe.each(ADAPTERS)("options on %s", (adapter) => {

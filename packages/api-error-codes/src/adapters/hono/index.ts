@@ -235,7 +235,13 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
     // The request failed before its route was resolved (in sync(), or in middleware added earlier).
     const raw = c.req.raw;
     const id = (c.get("requestId") as string | undefined) ?? requestId(raw.headers.get("x-request-id"));
-    return { requestId: id, method: raw.method, target: targetOf(raw.url), options: undefined };
+    return {
+      requestId: id,
+      method: raw.method,
+      target: targetOf(raw.url),
+      options: undefined,
+      traceparent: raw.headers.get("traceparent") ?? undefined,
+    };
   }
 
   /**
@@ -258,7 +264,12 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
         (request as Request & Carrier)[ENTERED] = entered;
         if (entered.kind === "unrouted" && this.alone) {
           return answerResponse(
-            this.pipeline.notFound({ requestId: entered.requestId, method, target: port.target }),
+            this.pipeline.notFound({
+              requestId: entered.requestId,
+              method,
+              target: port.target,
+              traceparent: port.header("traceparent"),
+            }),
           );
         }
       } catch {
@@ -292,6 +303,7 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
         method: raw.method,
         target: port?.target ?? targetOf(raw.url),
         options,
+        traceparent: raw.headers.get("traceparent") ?? undefined,
       };
       c.set(STATE, state);
       if (direct) stampRequestId(outgoing as NonNullable<NodeBindings["outgoing"]>, id);

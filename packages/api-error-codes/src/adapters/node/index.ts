@@ -131,7 +131,12 @@ export class NodeApi<P extends PrincipalFields = Principal> {
       return;
     }
     res.setHeader("X-Request-Id", entered.requestId);
-    const context = { requestId: entered.requestId, method: port.method, target: port.target };
+    const context = {
+      requestId: entered.requestId,
+      method: port.method,
+      target: port.target,
+      traceparent: port.header("traceparent"),
+    };
     const route = entered.kind === "routed" ? entered.route : undefined;
     const handler = route === undefined ? undefined : this.handlers.get(route);
     if (entered.kind === "preflight") writeAnswer(req, res, entered.answer);
