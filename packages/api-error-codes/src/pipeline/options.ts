@@ -4,9 +4,9 @@
  * naming the key and the adapter, never a check that is silently off (`auth: { role: [...] }` once
  * meant "no role check at all").
  */
-import { isStandardSchema } from "../validation/standard.js";
 
 import type { ProtectOptions } from "../node/protect.js";
+import { isStandardSchema } from "../validation/standard.js";
 import type { AuthenticateOptions } from "./auth.js";
 import type { JsonBodyOptions } from "./body.js";
 import type { PipelineOptions } from "./pipeline.js";
