@@ -7,6 +7,7 @@ import type { ErrorLogger } from "api-error-codes";
 import { apiErrorCodes, serverOptions } from "api-error-codes/fastify";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { type DestinationStream, type Logger, pino } from "pino";
+import { Registry } from "prom-client";
 import { PasswordHasher } from "./auth/passwords.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
@@ -24,6 +25,7 @@ import { meRoutes } from "./routes/me.js";
 import { orderRoutes } from "./routes/orders.js";
 import { schemaNames } from "./routes/schemas.js";
 import type { RouteSpec } from "./routes/spec.js";
+import { ErrorHistory, statusRoutes } from "./status.js";
 import { type LoginThrottle, MemoryThrottle } from "./throttle.js";
 import { RedisThrottle } from "./throttle-redis.js";
 
@@ -40,6 +42,8 @@ export interface AppDeps {
   throttle: LoginThrottle;
   rates: RatesClient;
   tokenTtl: TokenTtl;
+  /** How often the status page's history samples the error counter. Default 5 s. */
+  statusSampleMs?: number;
 }
 
 /** What the route handlers use. */
@@ -202,7 +206,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     rates: deps.rates,
   };
   let document: OpenApiDocument | undefined;
-  const routes = routesOf(services, () => document as OpenApiDocument);
+  // Per app, so that several instances in one process (the tests) count apart.
+  const metrics = new Registry();
+  const history = new ErrorHistory(metrics, deps.statusSampleMs);
+  const routes = [
+    ...routesOf(services, () => document as OpenApiDocument),
+    ...statusRoutes(metrics, history),
+  ];
   document = buildOpenApiDocument(
     routes.filter((route) => route.hidden !== true),
     API_VERSION,
@@ -227,6 +237,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   let closing = false;
   app.addHook("preClose", (done) => {
     closing = true;
+    history.stop();
     done();
   });
   app.addHook("onSend", (_request, reply, payload, done) => {
@@ -241,6 +252,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Documented operations without a handler (the refund) answer 501 / 2 from the route table.
     openapi: document,
     logger: errorLogger(deps.logger),
+    prometheus: metrics,
   });
   for (const route of routes) {
     if (route.handler === undefined) continue;

@@ -6,6 +6,7 @@
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { DEMO_USERS } from "./domain/users.js";
 import { type DemoRatesServer, startDemoRatesServer } from "./rates/demo-server.js";
+import { startTelemetry } from "./telemetry.js";
 
 function fail(message: string): never {
   process.stderr.write(`reference-api: ${message}\n`);
@@ -93,6 +94,8 @@ Stop with Ctrl-C (SIGINT) or SIGTERM: in-flight requests finish first.
 `;
 }
 
+// Before Fastify is loaded, so that its HTTP server gets spans (only when OTEL_* asks for it).
+const telemetry = await startTelemetry(process.env);
 // Loaded once the configuration is known to be good: a bad variable is reported without waiting
 // for Fastify, Kysely and the drivers to load.
 const { buildApp, createDeps, createLogger } = await import("./app.js");
@@ -150,6 +153,7 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
     await app.close(); // stops accepting, waits for in-flight requests, closes idle keep-alive sockets
     await deps.close(); // database pool, throttle store
     await demo?.close();
+    await telemetry?.shutdown(); // exports what is still buffered
     logger.info("stopped");
   } catch (error) {
     logger.error({ err: error }, "error while shutting down");

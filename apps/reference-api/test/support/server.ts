@@ -35,6 +35,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   clock?: ManualClock;
   redisPrefix?: string;
+  /** How often the status page samples the error counter (default 5 s). */
+  statusSampleMs?: number;
   /** Wait for the database before answering (default true). */
   waitForDatabase?: boolean;
 }
@@ -60,7 +62,9 @@ export async function startApi(options: StartOptions): Promise<TestApi> {
     await deps.close();
     throw new Error(`test database not available: ${logs.slice(-3).join("\n")}`);
   }
-  const app = await buildApp(deps);
+  const app = await buildApp(
+    options.statusSampleMs === undefined ? deps : { ...deps, statusSampleMs: options.statusSampleMs },
+  );
   await app.listen({ host: "127.0.0.1", port: 0 });
   const address = app.server.address();
   if (typeof address !== "object" || address === null) throw new Error("no address");
