@@ -8,6 +8,7 @@ import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Violation } from "../src/details.js";
+import { requestJsonSchema } from "../src/openapi.js";
 import { fromStandardIssues, isStandardSchema, type StandardSchemaLike } from "../src/validation/standard.js";
 import { codeForViolations } from "../src/validation/violations.js";
 
@@ -199,5 +200,42 @@ describe("library-specific kinds", () => {
       { in: "query", pointer: "/a", rule: "required", message: "missing" },
       { in: "query", pointer: "/b/0", rule: "invalid", message: "is invalid" },
     ]);
+  });
+});
+
+describe("requestJsonSchema: a route schema for the OpenAPI document", () => {
+  it("zod and arktype through ~standard.jsonSchema, the input side by default", () => {
+    const zodSchema = z.object({ item: z.string().min(2), quantity: z.number().int().optional() });
+    expect(requestJsonSchema(zodSchema)).toStrictEqual({
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      type: "object",
+      properties: {
+        item: { type: "string", minLength: 2 },
+        quantity: { type: "integer", minimum: -9007199254740991, maximum: 9007199254740991 },
+      },
+      required: ["item"],
+    });
+    const params = type({ id: "string.integer.parse" });
+    expect(requestJsonSchema(params)).toMatchObject({
+      type: "object",
+      properties: { id: { type: "string" } },
+      required: ["id"],
+    });
+    expect(requestJsonSchema(params, { io: "output" })).toMatchObject({
+      properties: { id: { type: "integer" } },
+    });
+  });
+
+  it("JSON Schema as it is; valibot (no JSON Schema export) undefined", () => {
+    const json = { type: "object", properties: { item: { type: "string" } } };
+    expect(requestJsonSchema(json)).toStrictEqual(json);
+    expect(requestJsonSchema(v.object({ item: v.string() }))).toBeUndefined();
+  });
+
+  it("a schema the library cannot express is a TypeError naming the library", () => {
+    const parsed = z.object({ n: z.string().transform(Number) });
+    expect(() => requestJsonSchema(parsed, { io: "output" })).toThrow(
+      /^requestJsonSchema: this zod schema has no JSON Schema form: /,
+    );
   });
 });
