@@ -508,8 +508,8 @@ interface StandardJsonSchemaLike {
 /**
  * The JSON Schema (2020-12) of a route's request schema, for the `requestBody` and `parameters` of
  * your document: a JSON Schema object (TypeBox's too) as it is; a Standard Schema through the
- * Standard JSON Schema interface (`~standard.jsonSchema`, which zod 4.2+ and arktype 2.1.28+
- * implement). `undefined` for a schema that offers no JSON Schema (valibot: convert it with
+ * Standard JSON Schema interface (`~standard.jsonSchema`, which zod 4 and arktype 2 offer in the
+ * tested versions). `undefined` for a schema that offers no JSON Schema (valibot: convert it with
  * `@valibot/to-json-schema`, or write the document's schema by hand). A library that cannot express
  * a schema (a zod transform on the output side) throws its error, wrapped in a TypeError naming it.
  * @example
