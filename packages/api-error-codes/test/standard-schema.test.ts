@@ -9,8 +9,10 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Violation } from "../src/details.js";
 import { requestJsonSchema } from "../src/openapi.js";
+import { Pipeline } from "../src/pipeline/pipeline.js";
 import { fromStandardIssues, isStandardSchema, type StandardSchemaLike } from "../src/validation/standard.js";
 import { codeForViolations } from "../src/validation/violations.js";
+import { WebPort } from "../src/web/port.js";
 
 async function violations(schema: StandardSchemaLike, input: unknown): Promise<Violation[]> {
   const result = await schema["~standard"].validate(input);
@@ -237,5 +239,58 @@ describe("requestJsonSchema: a route schema for the OpenAPI document", () => {
     expect(() => requestJsonSchema(parsed, { io: "output" })).toThrow(
       /^requestJsonSchema: this zod schema has no JSON Schema form: /,
     );
+  });
+});
+
+describe("the pipeline with Standard Schemas", () => {
+  const pipeline = new Pipeline({ logger: false });
+  pipeline.route("GET", "/sync", { schema: { query: v.object({ n: v.pipe(v.string(), v.toNumber()) }) } });
+  pipeline.route("GET", "/async", {
+    schema: {
+      query: v.pipeAsync(
+        v.object({ n: v.string() }),
+        v.checkAsync(async ({ n }) => n !== "taken", "that name is not available"),
+      ),
+    },
+  });
+  const handle = (target: string) => pipeline.handle(new WebPort(new Request(`http://127.0.0.1${target}`)));
+
+  it("answers without a promise when every schema is synchronous, the output transformed", () => {
+    const outcome = handle("/sync?n=7");
+    expect(outcome).not.toBeInstanceOf(Promise);
+    expect(outcome).toMatchObject({ kind: "pass", query: { n: 7 } });
+    expect(handle("/sync")).toMatchObject({ kind: "answer", status: 400 });
+  });
+
+  it("returns a promise only for an asynchronous schema, settled to the same kinds of outcome", async () => {
+    const passed = handle("/async?n=free");
+    expect(passed).toBeInstanceOf(Promise);
+    expect(await passed).toMatchObject({ kind: "pass", query: { n: "free" } });
+    const refused = await handle("/async?n=taken");
+    expect(refused).toMatchObject({ kind: "answer", status: 400 });
+    expect(JSON.parse((refused as { body: string }).body)).toStrictEqual({
+      error_code: 4,
+      error_message: "Invalid request: query: that name is not available",
+      details: {
+        violations: [{ in: "query", pointer: "", rule: "custom", message: "that name is not available" }],
+      },
+    });
+  });
+
+  it("a schema that throws while validating is a 500 without the cause", async () => {
+    const throwing = new Pipeline({ logger: false });
+    const exploding = {
+      "~standard": {
+        version: 1 as const,
+        vendor: "test",
+        validate: () => {
+          throw new Error("password=hunter2");
+        },
+      },
+    };
+    throwing.route("GET", "/x", { schema: { query: exploding } });
+    const outcome = throwing.handle(new WebPort(new Request("http://127.0.0.1/x")));
+    expect(outcome).toMatchObject({ kind: "answer", status: 500 });
+    expect((outcome as { body: string }).body).not.toContain("hunter2");
   });
 });
