@@ -588,3 +588,59 @@ export function errorResponses(
   }
   return out;
 }
+
+/** Options of {@link requestJsonSchema}. */
+export interface RequestJsonSchemaOptions {
+  /**
+   * `"input"` (default): what a client must send, which is what a request schema in a document
+   * describes. `"output"`: what the handler receives after the schema's transforms.
+   */
+  io?: "input" | "output";
+}
+
+interface StandardJsonSchemaLike {
+  readonly "~standard": {
+    readonly vendor: string;
+    readonly jsonSchema?: {
+      readonly input: (options: { target: string }) => Record<string, unknown>;
+      readonly output: (options: { target: string }) => Record<string, unknown>;
+    };
+  };
+}
+
+/**
+ * The JSON Schema (2020-12) of a route's request schema, for the `requestBody` and `parameters` of
+ * your document: a JSON Schema object (TypeBox's too) as it is; a Standard Schema through the
+ * Standard JSON Schema interface (`~standard.jsonSchema`, which zod 4 and arktype 2 offer in the
+ * tested versions). `undefined` for a schema that offers no JSON Schema (valibot: convert it with
+ * `@valibot/to-json-schema`, or write the document's schema by hand). A library that cannot express
+ * a schema (a zod transform on the output side) throws its error, wrapped in a TypeError naming it.
+ * @example
+ * const body = requestJsonSchema(NewOrder); // { type: "object", properties: { item: ... }, ... }
+ * doc.paths["/orders"].post.requestBody = { content: { "application/json": { schema: body } } };
+ */
+export function requestJsonSchema(
+  schema: unknown,
+  options: RequestJsonSchemaOptions = {},
+): JsonSchema | undefined {
+  if ((typeof schema !== "object" && typeof schema !== "function") || schema === null) return undefined;
+  const standard = (schema as Partial<StandardJsonSchemaLike>)["~standard"];
+  if (standard === undefined) {
+    // A zod 3 schema has `safeParse` and no JSON Schema of its own.
+    if (typeof (schema as { safeParse?: unknown }).safeParse === "function") return undefined;
+    return typeof schema === "object" ? (JSON.parse(JSON.stringify(schema)) as JsonSchema) : undefined;
+  }
+  const convert = standard.jsonSchema?.[options.io ?? "input"];
+  if (typeof convert !== "function") return undefined;
+  try {
+    return JSON.parse(JSON.stringify(convert({ target: "draft-2020-12" }))) as JsonSchema;
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new TypeError(
+      `requestJsonSchema: this ${standard.vendor} schema has no JSON Schema form: ${reason}`,
+      {
+        cause,
+      },
+    );
+  }
+}

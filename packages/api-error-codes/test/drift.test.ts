@@ -185,6 +185,22 @@ describe("drift", () => {
     );
   });
 
+  it.each(["standard-schema", "standard-schema-hono"])(
+    "docs/validation-standard-schema.md shows examples/%s.ts, which the tests run",
+    (name) => {
+      const doc = readFileSync(
+        new URL("../../../docs/validation-standard-schema.md", import.meta.url),
+        "utf8",
+      );
+      const example = readFileSync(new URL(`../examples/${name}.ts`, import.meta.url), "utf8");
+      expect(doc).toContain(
+        `<!-- example:${name}:start -->\n\`\`\`ts\n${example.trimEnd()}\n\`\`\`\n<!-- example:${name}:end -->`,
+      );
+      // Every code block of the page is one of the examples.
+      expect(doc.match(/```/g)?.length).toBe(4);
+    },
+  );
+
   it("the registry holds exactly the built-in codes here (no test registered extras)", () => {
     expect(listCodes().map((d) => d.code)).toStrictEqual(BUILTIN_CODES.map((d) => d.code));
   });

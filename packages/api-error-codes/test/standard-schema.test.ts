@@ -8,8 +8,11 @@ import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Violation } from "../src/details.js";
+import { requestJsonSchema } from "../src/openapi.js";
+import { Pipeline } from "../src/pipeline/pipeline.js";
 import { fromStandardIssues, isStandardSchema, type StandardSchemaLike } from "../src/validation/standard.js";
 import { codeForViolations } from "../src/validation/violations.js";
+import { WebPort } from "../src/web/port.js";
 
 async function violations(schema: StandardSchemaLike, input: unknown): Promise<Violation[]> {
   const result = await schema["~standard"].validate(input);
@@ -199,5 +202,95 @@ describe("library-specific kinds", () => {
       { in: "query", pointer: "/a", rule: "required", message: "missing" },
       { in: "query", pointer: "/b/0", rule: "invalid", message: "is invalid" },
     ]);
+  });
+});
+
+describe("requestJsonSchema: a route schema for the OpenAPI document", () => {
+  it("zod and arktype through ~standard.jsonSchema, the input side by default", () => {
+    const zodSchema = z.object({ item: z.string().min(2), quantity: z.number().int().optional() });
+    expect(requestJsonSchema(zodSchema)).toStrictEqual({
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      type: "object",
+      properties: {
+        item: { type: "string", minLength: 2 },
+        quantity: { type: "integer", minimum: -9007199254740991, maximum: 9007199254740991 },
+      },
+      required: ["item"],
+    });
+    const params = type({ id: "string.integer.parse" });
+    expect(requestJsonSchema(params)).toMatchObject({
+      type: "object",
+      properties: { id: { type: "string" } },
+      required: ["id"],
+    });
+    expect(requestJsonSchema(params, { io: "output" })).toMatchObject({
+      properties: { id: { type: "integer" } },
+    });
+  });
+
+  it("JSON Schema as it is; valibot (no JSON Schema export) undefined", () => {
+    const json = { type: "object", properties: { item: { type: "string" } } };
+    expect(requestJsonSchema(json)).toStrictEqual(json);
+    expect(requestJsonSchema(v.object({ item: v.string() }))).toBeUndefined();
+  });
+
+  it("a schema the library cannot express is a TypeError naming the library", () => {
+    const parsed = z.object({ n: z.string().transform(Number) });
+    expect(() => requestJsonSchema(parsed, { io: "output" })).toThrow(
+      /^requestJsonSchema: this zod schema has no JSON Schema form: /,
+    );
+  });
+});
+
+describe("the pipeline with Standard Schemas", () => {
+  const pipeline = new Pipeline({ logger: false });
+  pipeline.route("GET", "/sync", { schema: { query: v.object({ n: v.pipe(v.string(), v.toNumber()) }) } });
+  pipeline.route("GET", "/async", {
+    schema: {
+      query: v.pipeAsync(
+        v.object({ n: v.string() }),
+        v.checkAsync(async ({ n }) => n !== "taken", "that name is not available"),
+      ),
+    },
+  });
+  const handle = (target: string) => pipeline.handle(new WebPort(new Request(`http://127.0.0.1${target}`)));
+
+  it("answers without a promise when every schema is synchronous, the output transformed", () => {
+    const outcome = handle("/sync?n=7");
+    expect(outcome).not.toBeInstanceOf(Promise);
+    expect(outcome).toMatchObject({ kind: "pass", query: { n: 7 } });
+    expect(handle("/sync")).toMatchObject({ kind: "answer", status: 400 });
+  });
+
+  it("returns a promise only for an asynchronous schema, settled to the same kinds of outcome", async () => {
+    const passed = handle("/async?n=free");
+    expect(passed).toBeInstanceOf(Promise);
+    expect(await passed).toMatchObject({ kind: "pass", query: { n: "free" } });
+    const refused = await handle("/async?n=taken");
+    expect(refused).toMatchObject({ kind: "answer", status: 400 });
+    expect(JSON.parse((refused as { body: string }).body)).toStrictEqual({
+      error_code: 4,
+      error_message: "Invalid request: query: that name is not available",
+      details: {
+        violations: [{ in: "query", pointer: "", rule: "custom", message: "that name is not available" }],
+      },
+    });
+  });
+
+  it("a schema that throws while validating is a 500 without the cause", async () => {
+    const throwing = new Pipeline({ logger: false });
+    const exploding = {
+      "~standard": {
+        version: 1 as const,
+        vendor: "test",
+        validate: () => {
+          throw new Error("password=hunter2");
+        },
+      },
+    };
+    throwing.route("GET", "/x", { schema: { query: exploding } });
+    const outcome = throwing.handle(new WebPort(new Request("http://127.0.0.1/x")));
+    expect(outcome).toMatchObject({ kind: "answer", status: 500 });
+    expect((outcome as { body: string }).body).not.toContain("hunter2");
   });
 });

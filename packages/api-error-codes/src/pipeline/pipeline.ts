@@ -1,8 +1,8 @@
 /**
  * The request pipeline, framework-free: route (404/405/OPTIONS/501) -> authentication (6/7/8) ->
  * roles/scopes (9) -> body (415/413/3/4) -> validation (3/5/4), each refusal answered and logged
- * once. Refusals are values, not exceptions, and a promise appears only where a token lookup or a
- * body read really is asynchronous. Adapters translate their framework's request into a
+ * once. Refusals are values, not exceptions, and a promise appears only where a token lookup, a
+ * body read or a Standard Schema's validation really is asynchronous. Adapters translate their framework's request into a
  * {@link RequestPort} and write the {@link Outcome}.
  */
 import type { Ajv } from "ajv";

@@ -7,15 +7,17 @@
 import { ApiError } from "../api-error.js";
 import type { Violation, ViolationLocation } from "../details.js";
 import { fromZodIssues, type ZodIssueLike } from "./issues.js";
+import { fromStandardIssues, type StandardIssueLike } from "./standard.js";
 import { toPointer } from "./violations.js";
 
 /**
  * What a Hono validator hook receives (`@hono/zod-validator`'s `hook`, `@hono/zod-openapi`'s
- * `defaultHook`): zod's result and the part of the request that was validated.
+ * `defaultHook`, `@hono/standard-validator`'s `hook`): the result and the part of the request that
+ * was validated.
  */
 export interface ValidatorHookResult {
   readonly success: boolean;
-  /** A ZodError on failure: its `issues` are mapped. */
+  /** A ZodError (its `issues` are mapped), or the Standard Schema issues themselves. */
   readonly error?: unknown;
   /** The value that was validated (the input, on failure). */
   readonly data?: unknown;
@@ -50,7 +52,10 @@ function issuesOf(error: unknown): readonly ZodIssueLike[] {
 export function validatorHookError(result: ValidatorHookResult): ApiError<3 | 4 | 5> | undefined {
   if (result.success) return undefined;
   const location = TARGETS[result.target] ?? "body";
-  let violations = fromZodIssues(issuesOf(result.error), location, { input: result.data });
+  // `@hono/standard-validator` hands over the issue list itself, of whichever library.
+  let violations = Array.isArray(result.error)
+    ? fromStandardIssues(result.error as StandardIssueLike[], location, { input: result.data })
+    : fromZodIssues(issuesOf(result.error), location, { input: result.data });
   if (result.target === "cookie") {
     violations = violations.map((v) => ({ ...v, pointer: `/cookie${v.pointer}` }));
   }

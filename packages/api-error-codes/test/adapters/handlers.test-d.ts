@@ -1,12 +1,15 @@
 /**
  * Handlers are typed from their route's contract on every adapter: the validated body, query and
- * params from TypeBox, zod or a JSON Schema literal, and the principal certain on `auth` routes.
+ * params from TypeBox, zod, valibot, arktype or a JSON Schema literal, and the principal certain on
+ * `auth` routes. Standard Schemas give their output type (after transforms), not their input.
  */
 import { Type } from "@sinclair/typebox";
+import { type } from "arktype";
 import express from "express";
 import Fastify from "fastify";
 import { Hono } from "hono";
 import type { BlankEnv, BlankSchema } from "hono/types";
+import * as v from "valibot";
 import { describe, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import { apiErrorCodes as expressAdapter } from "../../src/adapters/express/index.js";
@@ -46,12 +49,29 @@ type OrderShape = {
 const IdParams = Type.Object({ id: Type.Integer() });
 const ListQuery = z.object({ limit: z.coerce.number().optional() });
 
+// Standard Schemas whose output differs from their input: a trimmed string stays a string, a
+// parsed path parameter becomes a number.
+const VOrder = v.object({
+  item: v.pipe(v.string(), v.trim()),
+  quantity: v.pipe(v.string(), v.transform(Number)),
+  size: v.optional(v.picklist(["small", "large"])),
+});
+type VOrderShape = { item: string; quantity: number; size?: "small" | "large" | undefined };
+const AParams = type({ id: "string.integer.parse" });
+const AQuery = type({ "expand?": "'lines' | 'notes'" });
+
 describe("schema inference", () => {
   it("reads JSON Schema literals, TypeBox and zod", () => {
     expectTypeOf<FromJsonSchema<typeof Order>>().toEqualTypeOf<OrderShape>();
     expectTypeOf<SchemaOutput<typeof IdParams>>().toEqualTypeOf<{ id: number }>();
     expectTypeOf<SchemaOutput<typeof ListQuery>>().toEqualTypeOf<{ limit?: number | undefined }>();
     expectTypeOf<SchemaOutput<{ readonly foo: 1 }, "fallback">>().toEqualTypeOf<"fallback">();
+  });
+
+  it("reads valibot and arktype through ~standard: the output type", () => {
+    expectTypeOf<SchemaOutput<typeof VOrder>>().toEqualTypeOf<VOrderShape>();
+    expectTypeOf<SchemaOutput<typeof AParams>>().toEqualTypeOf<{ id: number }>();
+    expectTypeOf<SchemaOutput<typeof AQuery>>().toEqualTypeOf<{ expand?: "lines" | "notes" }>();
   });
 });
 
@@ -100,6 +120,38 @@ describe("typed handlers on every adapter", () => {
       expectTypeOf(request.body).toEqualTypeOf<OrderShape>();
       expectTypeOf(request.params).toEqualTypeOf<{ id: number }>();
       expectTypeOf(request.principal).toEqualTypeOf<Principal | undefined>();
+      return {};
+    });
+  });
+
+  it("valibot and arktype schemas type the handler on node, express, hono and fastify", () => {
+    const contract = { schema: { body: VOrder, params: AParams, query: AQuery } } as const;
+    createApi<User>({ auth: { lookup } }).post("/orders/:id", contract, (ctx) => {
+      expectTypeOf(ctx.body).toEqualTypeOf<VOrderShape>();
+      expectTypeOf(ctx.params).toEqualTypeOf<{ id: number }>();
+      expectTypeOf(ctx.query).toEqualTypeOf<{ expand?: "lines" | "notes" }>();
+      return undefined;
+    });
+    const app = express();
+    app.post(
+      "/orders/:id",
+      ...expressAdapter<User>(app, { auth: { lookup } }).route(contract, ({ body, params }, _req, res) => {
+        expectTypeOf(body).toEqualTypeOf<VOrderShape>();
+        expectTypeOf(params).toEqualTypeOf<{ id: number }>();
+        res.json(body);
+      }),
+    );
+    const hono = new Hono();
+    const honoApi = honoAdapter<BlankEnv, BlankSchema, "/", User>(hono, { auth: { lookup } });
+    hono.post("/orders/:id", honoApi.route(contract), (c) => {
+      expectTypeOf(c.req.valid("json")).toEqualTypeOf<VOrderShape>();
+      expectTypeOf(c.req.valid("param")).toEqualTypeOf<{ id: number }>();
+      return c.json({});
+    });
+    const fastify = Fastify().withTypeProvider<ContractTypeProvider>();
+    fastify.post("/orders/:id", { schema: { body: VOrder, params: AParams } }, async (request) => {
+      expectTypeOf(request.body).toEqualTypeOf<VOrderShape>();
+      expectTypeOf(request.params).toEqualTypeOf<{ id: number }>();
       return {};
     });
   });

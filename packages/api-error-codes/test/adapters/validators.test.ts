@@ -3,12 +3,16 @@
  * `@hono/zod-validator` and `@hono/zod-openapi` routes answer 3 / 5 / 4 with `in`, RFC 6901 pointers
  * and every issue, like a route declared with `api.route()`.
  */
+
+import { sValidator } from "@hono/standard-validator";
 import { createRoute, OpenAPIHono, z as zo } from "@hono/zod-openapi";
 import { zValidator } from "@hono/zod-validator";
+import { type } from "arktype";
 import { Hono } from "hono";
+import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { apiErrorCodes, zodHook } from "../../src/adapters/hono/index.js";
+import { apiErrorCodes, standardHook, zodHook } from "../../src/adapters/hono/index.js";
 
 const json = { "content-type": "application/json" };
 
@@ -184,5 +188,98 @@ describe("@hono/zod-openapi with defaultHook: zodHook()", () => {
     });
     const ok = await app.request(`/orders/${id}`, { method: "PUT", headers: json, body: '{"quantity":3}' });
     expect(ok.status).toBe(200);
+  });
+});
+
+describe("@hono/standard-validator with standardHook(api): valibot, arktype and zod answer alike", () => {
+  const SECRET = "s3cr3t-in-the-request";
+  const libraries = {
+    valibot: {
+      body: v.strictObject({
+        item: v.pipe(v.string(), v.maxLength(10)),
+        quantity: v.pipe(v.number(), v.integer(), v.minValue(1)),
+      }),
+      query: v.object({ expand: v.optional(v.picklist(["lines", "notes"])) }),
+    },
+    arktype: {
+      body: type({ "+": "reject", item: "string <= 10", quantity: "number.integer >= 1" }),
+      query: type({ "expand?": "'lines' | 'notes'" }),
+    },
+    zod: {
+      body: z.strictObject({ item: z.string().max(10), quantity: z.number().int().min(1) }),
+      query: z.object({ expand: z.enum(["lines", "notes"]).optional() }),
+    },
+  };
+
+  const app = new Hono();
+  const api = apiErrorCodes(app, { logger: false });
+  for (const [name, schemas] of Object.entries(libraries)) {
+    app.post(
+      `/${name}/orders`,
+      sValidator("json", schemas.body, standardHook(api)),
+      sValidator("query", schemas.query, standardHook(api)),
+      (c) => c.json(c.req.valid("json"), 201),
+    );
+  }
+
+  const post = async (library: string, body: unknown, query = "") => {
+    const res = await app.request(`/${library}/orders${query}`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    expect(text).not.toContain(SECRET);
+    const parsed = JSON.parse(text) as {
+      error_code: number;
+      details: { violations: Record<string, unknown>[] };
+    };
+    // Messages are each library's (or ours where the library's would repeat the input).
+    const found = parsed.details.violations.map(({ message: _message, ...rest }) => rest);
+    found.sort((a, b) => String(a.pointer).localeCompare(String(b.pointer)));
+    return { status: res.status, code: parsed.error_code, id: res.headers.get("x-request-id"), found };
+  };
+
+  it.each(Object.keys(libraries))("%s: missing member 3, extra member 3, with pointers", async (library) => {
+    const got = await post(library, { item: "tea", colour: SECRET });
+    expect(got.status).toBe(400);
+    expect(got.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(got.code).toBe(3);
+    expect(got.found).toStrictEqual([
+      { in: "body", pointer: "/colour", rule: "additionalProperties" },
+      { in: "body", pointer: "/quantity", rule: "required" },
+    ]);
+  });
+
+  it.each(Object.keys(libraries))("%s: a wrong type is 5, a fraction is 5 (integer)", async (library) => {
+    const got = await post(library, { item: SECRET.length, quantity: 1.5 });
+    expect(got.code).toBe(5);
+    expect(got.found).toStrictEqual([
+      { in: "body", pointer: "/item", rule: "type", expected: "string" },
+      { in: "body", pointer: "/quantity", rule: "type", expected: "integer" },
+    ]);
+  });
+
+  it.each(Object.keys(libraries))("%s: values are 4, in body and in query", async (library) => {
+    const got = await post(library, { item: SECRET, quantity: 0 });
+    expect(got.code).toBe(4);
+    expect(got.found).toStrictEqual([
+      { in: "body", pointer: "/item", rule: "maxLength", expected: 10 },
+      { in: "body", pointer: "/quantity", rule: "minimum", expected: 1 },
+    ]);
+    const query = await post(library, { item: "tea", quantity: 1 }, `?expand=${SECRET}`);
+    expect(query.code).toBe(4);
+    expect(query.found).toHaveLength(1);
+    expect(query.found[0]).toMatchObject({ in: "query", pointer: "/expand", rule: "enum" });
+  });
+
+  it.each(Object.keys(libraries))("%s: a valid request reaches the handler", async (library) => {
+    const res = await app.request(`/${library}/orders`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ item: "tea", quantity: 2 }),
+    });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toStrictEqual({ item: "tea", quantity: 2 });
   });
 });

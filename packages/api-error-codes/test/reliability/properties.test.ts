@@ -30,7 +30,19 @@ import {
 } from "./arbitraries.js";
 
 /** The shared app's routes, minus the three that inject faults (/boom, /upstream, /db). */
-const TEMPLATES = ["/items", "/items/{}", "/items/{}/refund", "/me", "/notes", "/tenant", "/reports", "/"];
+const TEMPLATES = [
+  "/items",
+  "/items/{}",
+  "/items/{}/refund",
+  "/me",
+  "/notes",
+  "/tenant",
+  "/reports",
+  "/orders",
+  "/orders/{}",
+  "/coupons",
+  "/",
+];
 const QUERY_KEYS = ["limit", "offset", "status", "access_token", "x"];
 const TOKENS = ["member-token", "admin-token", "expired-token"];
 const FAULTS = /^\/(?:boom|upstream|db)(?:[/?]|$)/;
@@ -45,6 +57,16 @@ const item = fc.record(
   { requiredKeys: ["name", "quantity"] },
 );
 const note = fc.record({ title: fc.string({ minLength: 3, maxLength: 10 }), count: fc.integer() });
+// The Standard Schema routes (valibot body, async valibot check).
+const order = fc.record(
+  {
+    item: fc.string({ maxLength: 25 }),
+    quantity: fc.oneof(fc.integer({ min: -1, max: 5 }), fc.double({ noNaN: true })),
+    size: fc.constantFrom("small", "large", "medium"),
+  },
+  { requiredKeys: ["item", "quantity"] },
+);
+const coupon = fc.record({ code: fc.oneof(fc.constantFrom("USED", "SPRING", "ab"), fc.string()) });
 
 const optionalHeader = (name: string, value: fc.Arbitrary<string | string[] | undefined>) =>
   value.map((v): Record<string, string | string[]> => (v === undefined ? {} : { [name]: v }));
@@ -61,6 +83,9 @@ const ROUTES: { method: string; template: string; body?: fc.Arbitrary<Record<str
   { method: "POST", template: "/notes", body: note },
   { method: "GET", template: "/tenant" },
   { method: "GET", template: "/reports" },
+  { method: "POST", template: "/orders", body: order },
+  { method: "GET", template: "/orders/{}" },
+  { method: "POST", template: "/coupons", body: coupon },
 ];
 
 /** Mostly well-formed requests to real routes, each with one or two things wrong now and then. */

@@ -225,8 +225,8 @@ function accept(request: FastifyRequest, passed: Pass<PrincipalFields>, contract
 
 /**
  * The route's own first onRequest hook: the whole pipeline after routing (auth 6/7/8/9, then the
- * body 415/413/3/4, then the schemas 3/5/4). Callback-style and synchronous unless the token lookup
- * or the body read is asynchronous: a refused token costs no promise.
+ * body 415/413/3/4, then the schemas 3/5/4). Callback-style and synchronous unless the token lookup,
+ * the body read or a Standard Schema's validation is asynchronous: a refused token costs no promise.
  */
 function admit(runtime: Runtime, prepared: PreparedRoute, attachValidation: boolean) {
   return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {

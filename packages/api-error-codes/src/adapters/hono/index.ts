@@ -60,7 +60,7 @@ export type {
   SchemaOutput,
   ValidatedParts,
 } from "./types.js";
-export { type RespondingApi, zodHook } from "./validators.js";
+export { type RespondingApi, standardHook, zodHook } from "./validators.js";
 
 /** What the first middleware decided, for the route middleware, `onError` and `notFound`. */
 interface RequestState extends ErrorContext {

@@ -1,6 +1,7 @@
 /**
  * Hooks for the validators a Hono app already has: `@hono/zod-validator`'s `zValidator(target,
- * schema, hook)` and `@hono/zod-openapi`'s `new OpenAPIHono({ defaultHook })`. A failure becomes the
+ * schema, hook)`, `@hono/zod-openapi`'s `new OpenAPIHono({ defaultHook })` and
+ * `@hono/standard-validator`'s `sValidator(target, schema, hook)` (valibot, arktype, zod). A failure becomes the
  * contract's 3 / 5 / 4 answer (every issue listed with its `in` and pointer, `X-Request-Id`, logged)
  * instead of the validator's own 400 body; a success goes on to the handler.
  */
@@ -31,3 +32,11 @@ export function zodHook(
     return api.respond(c, error);
   };
 }
+
+/**
+ * The same hook for `@hono/standard-validator`: issues of valibot, arktype or zod become 3 / 5 / 4
+ * by the library's own issue kinds, with no message repeating the input.
+ * @example
+ * app.post("/orders", sValidator("json", Order, standardHook(api)), (c) => c.json(c.req.valid("json"), 201));
+ */
+export const standardHook: typeof zodHook = zodHook;
