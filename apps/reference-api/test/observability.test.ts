@@ -124,7 +124,7 @@ describe("the reference API, observed", () => {
       .flatMap((m) => m.scopeMetrics)
       .flatMap((s) => s.metrics)
       .filter((m) => m.descriptor.name === "api_error_codes.error_answers")
-      .flatMap((m) => m.dataPoints);
+      .flatMap((m) => m.dataPoints as { attributes: Record<string, unknown>; value: unknown }[]);
     // A path no route has gets no `http.route` attribute.
     const count = (code: number, route: string | undefined) =>
       points
@@ -143,7 +143,9 @@ describe("the reference API, observed", () => {
     const families = parsePrometheusTextFormat(await response.text());
     const counter = families.find((f) => f.name === "api_error_answers_total");
     expect(counter?.type).toBe("COUNTER");
-    const samples = (counter?.metrics ?? []).map((m) => ({ ...m.labels, value: Number(m.value) }));
+    const samples = (counter?.metrics ?? []).map(
+      (m) => ({ ...m.labels, value: Number(m.value) }) as Record<string, unknown>,
+    );
     expect(samples.sort((a, b) => Number(a.code) - Number(b.code))).toStrictEqual([
       { code: "1", name: "NOT_ALLOWED", status: "405", route: "/v1/orders", value: 1 },
       { code: "2", name: "NOT_REALIZED", status: "501", route: "/v1/orders/{id}/refund", value: 1 },
