@@ -7,6 +7,7 @@ export const entries = {
   express: "src/adapters/express/index.ts",
   hono: "src/adapters/hono/index.ts",
   node: "src/adapters/node/index.ts",
+  koa: "src/adapters/koa/index.ts",
   adapter: "src/pipeline/index.ts",
   client: "src/client/index.ts",
   openapi: "src/openapi.ts",

@@ -33,8 +33,15 @@ async function start(): Promise<Server> {
       ]);
       return protectServer(serve({ fetch: buildApp().fetch, port, hostname: host })) as Server;
     }
+    case "koa": {
+      const [{ buildApp }, { protectServer }] = await Promise.all([
+        import("../examples/koa.js"),
+        import("api-error-codes/koa"),
+      ]);
+      return protectServer(buildApp().app.listen(port, host));
+    }
     default:
-      console.error(`usage: npm run example -- node|express|fastify|hono (got "${name}")`);
+      console.error(`usage: npm run example -- node|express|fastify|hono|koa (got "${name}")`);
       process.exit(2);
   }
 }

@@ -1,0 +1,209 @@
+/**
+ * The contract on Koa 2 and 3 with @koa/router: one call right after `new Koa()` installs a first
+ * middleware that decides 404 / 405 + Allow / OPTIONS / 501 from the app's routers, catches what
+ * the rest throws (`ctx.throw`, http-errors, anything) and guards error answers other middleware
+ * made; `api.route(contract)` on a router route adds its auth, body and schemas.
+ * @example
+ * const app = new Koa();
+ * const api = apiErrorCodes(app, { auth: { lookup: findSession } });
+ * const router = new Router();
+ * router.post("/orders", api.route({ auth: true, schema: { body: Order } }), (ctx) => {
+ *   ctx.status = 201;
+ *   ctx.body = createOrder(api.context(ctx).body);
+ * });
+ * app.use(router.routes());
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { NodePort, writeAnswer } from "../../node/port.js";
+import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
+import { claimApp } from "../../pipeline/options.js";
+import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
+import type { Answer, ErrorContext, Pass } from "../../pipeline/port.js";
+import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
+import type { ValidatedRequest } from "../../pipeline/types.js";
+
+export { type ProtectOptions, protectServer } from "../../node/protect.js";
+// Named here so that a user's declarations can refer to them (TS2742 otherwise).
+export type { Principal, PrincipalFields } from "../../pipeline/auth.js";
+export type { RouteContract } from "../../pipeline/route.js";
+export { notRealized } from "../../pipeline/routes.js";
+
+/** What the adapter uses of a Koa context (Koa 2 and 3 alike). */
+export interface KoaContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  state: Record<string, unknown>;
+  params?: Record<string, string> | undefined;
+  status: number;
+  body: unknown;
+  respond?: boolean | undefined;
+  /** Where body parsers (koa-bodyparser, @koa/bodyparser) leave `body`. */
+  request: object;
+  set(name: string, value: string): void;
+}
+type Next = () => Promise<unknown>;
+export type KoaMiddleware = (ctx: KoaContext, next: Next) => Promise<void>;
+
+/** What the adapter uses of a Koa app: its middleware list, read for mounted routers. */
+interface KoaLike {
+  use(middleware: KoaMiddleware): unknown;
+  middleware: readonly unknown[];
+}
+/** What is read of @koa/router (13 to 15): `router.routes()` carries its router; layers are public. */
+interface RouterLike {
+  stack: readonly { path: string | RegExp; methods: readonly string[]; stack: readonly unknown[] }[];
+}
+
+export type KoaApiOptions<P extends PrincipalFields = Principal> = PipelineOptions<P>;
+
+const STATE = Symbol("api-error-codes.koa");
+interface RequestState {
+  context: ErrorContext;
+  passed?: Pass<PrincipalFields>;
+  /** An answer the pipeline wrote itself: the guard lets it go. */
+  answered?: true;
+}
+const stateOf = (ctx: KoaContext) => (ctx.state as { [STATE]?: RequestState })[STATE];
+
+/** The contract's answer, written by node: Koa stays out (`ctx.respond = false`). */
+function send(ctx: KoaContext, answer: Answer): void {
+  const state = stateOf(ctx);
+  if (state !== undefined) state.answered = true;
+  ctx.respond = false;
+  if (!ctx.res.headersSent) writeAnswer(ctx.req, ctx.res, answer);
+}
+
+/** The text of a body Koa would send, for the guard; streams are not read. */
+function textOf(body: unknown): string | undefined {
+  if (typeof body === "string") return body;
+  if (body instanceof Uint8Array) return Buffer.from(body).toString("utf8");
+  if (body === null || body === undefined || typeof (body as { pipe?: unknown }).pipe === "function")
+    return undefined;
+  return JSON.stringify(body);
+}
+
+export class KoaApi<P extends PrincipalFields = Principal> {
+  readonly pipeline: Pipeline<P>;
+  private readonly prepared = new WeakMap<object, PreparedRoute>();
+  private readonly seen = new WeakMap<RouterLike, number>();
+
+  constructor(
+    private readonly app: KoaLike,
+    options: KoaApiOptions<P>,
+  ) {
+    this.pipeline = new Pipeline(options, "api-error-codes/koa");
+    claimApp(app, "api-error-codes/koa");
+    app.use(this.first);
+  }
+
+  /**
+   * The middleware that declares a route's contract; put it first among the route's middleware.
+   * @example
+   * router.get("/orders/:id", api.route({ schema: { params: IdParams } }), (ctx) => {
+   *   ctx.body = findOrder(api.context(ctx).params.id);
+   * });
+   */
+  route<const C extends RouteContract>(contract: C): KoaMiddleware {
+    const prepared = this.pipeline.prepare(contract, "api-error-codes/koa: api.route()");
+    const middleware: KoaMiddleware = async (ctx, next) => {
+      const state = stateOf(ctx);
+      if (state === undefined)
+        throw new Error("api-error-codes/koa: call apiErrorCodes(app) before app.use(router.routes())");
+      const outcome = await this.pipeline.check(
+        prepared,
+        new NodePort(ctx.req),
+        state.context.requestId,
+        ctx.params,
+      );
+      if (outcome.kind === "answer") return send(ctx, outcome);
+      state.passed = outcome;
+      (ctx.request as { body?: unknown }).body = outcome.body;
+      await next();
+    };
+    this.prepared.set(middleware, prepared);
+    return middleware;
+  }
+
+  /**
+   * The principal and the validated, converted request parts of an `api.route()` route.
+   * @example
+   * const { principal, body } = api.context<typeof contract>(ctx);
+   */
+  context<C extends RouteContract = RouteContract>(ctx: KoaContext): ValidatedRequest<P, C> {
+    const passed = stateOf(ctx)?.passed;
+    if (passed === undefined)
+      throw new TypeError("api.context(ctx) is only available after the route's api.route() middleware");
+    return passed as unknown as ValidatedRequest<P, C>;
+  }
+
+  /** Routes of the routers mounted so far (and added to them since) go into the route table. */
+  private sync(): void {
+    for (const item of this.app.middleware) {
+      const router = (item as { router?: RouterLike }).router;
+      if (router === undefined || !Array.isArray(router.stack)) continue;
+      const from = this.seen.get(router) ?? 0;
+      for (const layer of router.stack.slice(from)) {
+        // `router.use()` layers (no methods) are middleware; RegExp paths have no template.
+        if (layer.methods.length === 0 || typeof layer.path !== "string") continue;
+        let prepared: PreparedRoute | undefined;
+        for (const step of layer.stack) prepared ??= this.prepared.get(step as object);
+        for (const method of layer.methods) {
+          if (method === "HEAD") continue;
+          try {
+            this.pipeline.table.markRealized(method, layer.path);
+            if (prepared !== undefined) this.pipeline.attach(method, layer.path, prepared);
+          } catch {
+            // Syntax the table cannot hold (wildcards, optional groups): the router decides there.
+          }
+        }
+      }
+      this.seen.set(router, router.stack.length);
+    }
+  }
+
+  private readonly first: KoaMiddleware = async (ctx, next) => {
+    const port = new NodePort(ctx.req);
+    const context: ErrorContext = { requestId: "", method: port.method, target: port.target };
+    try {
+      // Routers may be mounted, and get routes, after the first request: each router's count is kept.
+      this.sync();
+      const entered = this.pipeline.enter(port);
+      if (entered.kind === "answer") return send(ctx, entered);
+      const state: RequestState = { context: { ...context, requestId: entered.requestId } };
+      (ctx.state as { [STATE]?: RequestState })[STATE] = state;
+      ctx.set("X-Request-Id", entered.requestId);
+      if (entered.kind === "routed" && entered.route === undefined && this.pipeline.jsonBody(port)) {
+        // A JSON body read by the app's own parser (koa-bodyparser skips a request whose body is set).
+        const outcome = await this.pipeline.check(undefined, port, entered.requestId);
+        if (outcome.kind === "answer") return send(ctx, outcome);
+        (ctx.request as { body?: unknown }).body = outcome.body;
+      }
+      await next();
+      if (state.answered || ctx.respond === false) return;
+      if (ctx.status === 404 && ctx.body == null) {
+        // Nobody answered: the preflight the app's CORS middleware left alone, or 404.
+        return send(
+          ctx,
+          entered.kind === "preflight" ? entered.answer : this.pipeline.notFound(state.context),
+        );
+      }
+      if (ctx.status >= 400) send(ctx, this.pipeline.guard(ctx.status, textOf(ctx.body), state.context));
+    } catch (thrown) {
+      send(ctx, this.pipeline.fail(thrown, stateOf(ctx)?.context ?? context));
+    }
+  };
+}
+
+/**
+ * Makes a Koa app keep the contract; call it right after `new Koa()`, before other middleware and
+ * before `app.use(router.routes())`.
+ * @example
+ * const app = new Koa();
+ * const api = apiErrorCodes(app, { auth: { lookup }, openapi: spec });
+ */
+export function apiErrorCodes<P extends PrincipalFields = Principal>(
+  app: object,
+  options: KoaApiOptions<P> = {},
+): KoaApi<P> {
+  return new KoaApi<P>(app as KoaLike, options);
+}

@@ -1,0 +1,64 @@
+/**
+ * The Koa adapter (Koa 3 and Koa 2, with @koa/router): the shared scenario table gives the same
+ * answers as on every other adapter, and what Koa itself throws (`ctx.throw`) keeps the contract.
+ */
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import Router from "@koa/router";
+import Koa from "koa";
+import Koa2 from "koa-2";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiErrorCodes } from "../../src/adapters/koa/index.js";
+import { lookup, openapi, routes } from "./app.js";
+import { check, overHttp, type Send } from "./harness.js";
+import { scenarios } from "./scenarios.js";
+
+describe.each([
+  ["koa 3", Koa],
+  ["koa 2", Koa2 as unknown as typeof Koa],
+])("%s", (_name, KoaApp) => {
+  let server: Server;
+  let send: Send;
+
+  beforeAll(async () => {
+    const app = new KoaApp();
+    const api = apiErrorCodes(app, { auth: { lookup }, openapi, logger: false });
+    const router = new Router();
+    for (const route of routes) {
+      router.register(
+        route.path,
+        [route.method],
+        [
+          api.route(route.contract),
+          async (ctx) => {
+            const answer = await route.handler(api.context(ctx));
+            ctx.status = answer.status;
+            for (const [name, value] of Object.entries(answer.headers ?? {})) ctx.set(name, value);
+            if (answer.body !== undefined) ctx.body = answer.body;
+          },
+        ],
+      );
+    }
+    router.get("/shipped", (ctx) => ctx.throw(409, "Order already shipped"));
+    app.use(router.routes());
+    server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    send = overHttp((server.address() as AddressInfo).port);
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it.each(scenarios.map((s) => [s.name, s] as const))("%s", async (_scenario, scenario) => {
+    check(scenario, await send(scenario));
+  });
+
+  it("ctx.throw keeps its status and public message in the contract's body", async () => {
+    const scenario = { name: "shipped", method: "GET", path: "/shipped", expect: { status: 409 } };
+    const answer = await send(scenario);
+    check(scenario, answer);
+    expect(JSON.parse(answer.text)).toStrictEqual({
+      error_code: 4,
+      error_message: "Order already shipped",
+      details: { violations: [] },
+    });
+  });
+});
