@@ -1,7 +1,7 @@
 /**
  * The packed tarballs as a user installs them: `npm pack` into a temp dir, check the files, install them
  * with plain `npm install` (a peer range conflict is ERESOLVE, so it fails here) into fresh projects
- * outside the workspace, one on Express 4 and one on Express 5 + Fastify 5 + Hono + @hono/node-server,
+ * outside the workspace, one on Express 4 and one on Express 5 + Fastify 5 + Hono + @hono/node-server + Koa 3,
  * then compile the quickstarts and an import of every `exports` subpath with the `tsc --init` settings
  * of TypeScript 5.9 and 7, under its default resolution and node16 and bundler (node10 by 5.9 only: 7
  * removed it), and run are-the-types-wrong over the tarball. Needs the npm registry; `npm test` builds dist/ first.
@@ -121,6 +121,9 @@ beforeAll(() => {
     fastify: "^5.0.0",
     hono: "^4.8.0",
     "@hono/node-server": "^1.19.10 || ^2.0.0",
+    koa: "^3.0.0",
+    "@koa/router": "^15.0.0",
+    "@types/koa": "^3.0.0",
     zod: "^4.0.0",
     "@types/node": "^20.19.0",
   });
@@ -265,7 +268,7 @@ describe.each(compilers)(
         const files =
           name === "express4"
             ? sources(dir, ["express.ts"], ["api-error-codes/fastify", "api-error-codes/hono"])
-            : sources(dir, ["express.ts", "fastify.ts", "hono.ts", "node.ts"], []);
+            : sources(dir, ["express.ts", "fastify.ts", "hono.ts", "koa.ts", "node.ts"], []);
         expect(compile(tsc(), version, dir, resolution, resolutions[resolution] ?? {}, files)).toBe("");
       },
       180_000,
