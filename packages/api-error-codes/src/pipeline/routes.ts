@@ -329,6 +329,21 @@ export class RouteTable {
     return new NotAllowed(method, allow);
   }
 
+  /**
+   * Whether a path the table does not know is another letter case or trailing slash of one it does:
+   * routers that are case-insensitive and non-strict by default (Express, @koa/router) would serve
+   * it, the contract does not (adapters answer it 404).
+   * @example
+   * table.add("GET", "/orders").isLooseVariant("GET", "/Orders/"); // true
+   */
+  isLooseVariant(method: string, target: string): boolean {
+    const path = pathOf(target);
+    const folded = path.toLowerCase().replace(/(.)\/+$/, "$1");
+    if (folded === path) return false;
+    const kind = this.resolve(method, folded).kind;
+    return kind !== "not_found" && kind !== "bad_request";
+  }
+
   private trim(path: string): string {
     return this.ignoreTrailingSlash && path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
   }

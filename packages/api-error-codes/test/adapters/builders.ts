@@ -1,5 +1,5 @@
 /**
- * The shared application of app.ts on each of the four adapters, ready to be driven: one `Target`
+ * The shared application of app.ts on each adapter, ready to be driven: one `Target`
  * per adapter with a uniform `send(scenario)`. node and Express always run on a real socket; Fastify
  * and Hono run in-process (`inject`, `app.request`) unless a socket is asked for. The adapter tests,
  * the reliability properties and the bad-input corpus all build their apps here.
@@ -8,10 +8,13 @@ import { once } from "node:events";
 import { Agent, createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
+import Router from "@koa/router";
 import express, { type Request, type Response } from "express";
 import express4Module from "express-4";
 import { getRequestListener as oldRequestListener } from "hono-node-server-1";
+import Koa from "koa";
 import { type ExpressApiOptions, apiErrorCodes as expressAdapter } from "../../src/adapters/express/index.js";
+import { type KoaApiOptions, apiErrorCodes as koaAdapter } from "../../src/adapters/koa/index.js";
 import { createApi, type NodeApi, type NodeApiOptions, reply } from "../../src/adapters/node/index.js";
 import { type ProtectOptions, protectServer } from "../../src/node/protect.js";
 import type { ErrorLogger } from "../../src/pipeline/port.js";
@@ -25,10 +28,13 @@ export { buildSpecApp as honoSpecApp } from "./hono-apps.js";
 
 export type AdapterName = "node" | "express" | "fastify" | "hono";
 export const ADAPTERS: readonly AdapterName[] = ["node", "express", "fastify", "hono"];
+/** Every adapter the reliability suites (corpus, properties) run: the four, and Koa. */
+export type TargetName = AdapterName | "koa";
+export const TARGETS: readonly TargetName[] = [...ADAPTERS, "koa"];
 
 /** One adapter running the shared app. */
 export interface Target {
-  name: AdapterName;
+  name: TargetName;
   /** How requests reach it: a real socket, or the framework's in-process entry point. */
   transport: "socket" | "in-process";
   send: Send;
@@ -92,6 +98,29 @@ export function expressSpecApp(options: ExpressApiOptions = {}, factory: typeof 
   return { app, api };
 }
 
+/** The shared application of app.ts on Koa (3 unless another major's constructor is given) with @koa/router. */
+export function koaSpecApp(options: KoaApiOptions = {}, KoaApp: typeof Koa = Koa) {
+  const app = new KoaApp();
+  const api = koaAdapter(app, { auth: { lookup }, openapi, logger: false, ...options });
+  const router = new Router();
+  for (const route of routes) {
+    router.register(
+      route.path,
+      [route.method],
+      [
+        api.route(route.contract),
+        async (ctx) => {
+          const answer = await route.handler(api.context(ctx));
+          ctx.status = answer.status;
+          for (const [name, value] of Object.entries(answer.headers ?? {})) ctx.set(name, value);
+          if (answer.body !== undefined) ctx.body = answer.body;
+        },
+      ],
+    );
+  }
+  return { app, api, router };
+}
+
 async function listening(server: Server): Promise<number> {
   if (!server.listening) {
     if (server.address() === null) server.listen(0, "127.0.0.1");
@@ -109,7 +138,7 @@ function closing(server: Server, agent: Agent | undefined): () => Promise<void> 
     });
 }
 
-function socketTarget(name: AdapterName, server: Server, port: number, options: BuildOptions): Target {
+function socketTarget(name: TargetName, server: Server, port: number, options: BuildOptions): Target {
   const agent = options.keepAlive ? new Agent({ keepAlive: true, maxSockets: 8 }) : undefined;
   return { name, transport: "socket", send: overHttp(port, agent), port, close: closing(server, agent) };
 }
@@ -177,15 +206,24 @@ export async function buildHono(options: BuildOptions = {}): Promise<Target> {
   return socketTarget("hono", server, port, options);
 }
 
-const BUILDERS: Record<AdapterName, (options?: BuildOptions) => Promise<Target>> = {
+export async function buildKoa(options: BuildOptions = {}): Promise<Target> {
+  const { app, router } = koaSpecApp(options.logger === undefined ? {} : { logger: options.logger });
+  app.use(router.routes());
+  const server = protectServer(checkOften(app.listen(0, "127.0.0.1"), options), options.timeouts);
+  const port = await listening(server);
+  return socketTarget("koa", server, port, options);
+}
+
+const BUILDERS: Record<TargetName, (options?: BuildOptions) => Promise<Target>> = {
   node: buildNode,
   express: buildExpress,
   fastify: buildFastify,
   hono: buildHono,
+  koa: buildKoa,
 };
 
 /** The shared app on one adapter. */
-export function build(name: AdapterName, options: BuildOptions = {}): Promise<Target> {
+export function build(name: TargetName, options: BuildOptions = {}): Promise<Target> {
   return BUILDERS[name](options);
 }
 

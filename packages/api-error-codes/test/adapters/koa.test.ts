@@ -4,12 +4,10 @@
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import Router from "@koa/router";
 import Koa from "koa";
 import Koa2 from "koa-2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiErrorCodes } from "../../src/adapters/koa/index.js";
-import { lookup, openapi, routes } from "./app.js";
+import { koaSpecApp } from "./builders.js";
 import { check, overHttp, type Send } from "./harness.js";
 import { scenarios } from "./scenarios.js";
 
@@ -21,24 +19,7 @@ describe.each([
   let send: Send;
 
   beforeAll(async () => {
-    const app = new KoaApp();
-    const api = apiErrorCodes(app, { auth: { lookup }, openapi, logger: false });
-    const router = new Router();
-    for (const route of routes) {
-      router.register(
-        route.path,
-        [route.method],
-        [
-          api.route(route.contract),
-          async (ctx) => {
-            const answer = await route.handler(api.context(ctx));
-            ctx.status = answer.status;
-            for (const [name, value] of Object.entries(answer.headers ?? {})) ctx.set(name, value);
-            if (answer.body !== undefined) ctx.body = answer.body;
-          },
-        ],
-      );
-    }
+    const { app, router } = koaSpecApp({}, KoaApp);
     router.get("/shipped", (ctx) => ctx.throw(409, "Order already shipped"));
     app.use(router.routes());
     server = app.listen(0, "127.0.0.1");

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseErrorBody } from "../../src/index.js";
-import { ADAPTERS, type AdapterName, build, type Target } from "../adapters/builders.js";
+import { build, TARGETS, type Target, type TargetName } from "../adapters/builders.js";
 import { type RawAnswer, rawRequest } from "../adapters/raw-socket.js";
 import { LEAK } from "./arbitraries.js";
 import { type CorpusCase, corpus, type Expected } from "./corpus.js";
@@ -13,7 +13,7 @@ import { type CorpusCase, corpus, type Expected } from "./corpus.js";
 /** Slow-client rows need short timeouts: 500 ms for the headers, 1 s for the whole request. */
 const TIMEOUTS = { headersTimeout: 500, requestTimeout: 1000 };
 
-function checkAnswer(row: CorpusCase, want: Expected, answer: RawAnswer, adapter: AdapterName): void {
+function checkAnswer(row: CorpusCase, want: Expected, answer: RawAnswer, adapter: TargetName): void {
   const where = `${adapter}: ${row.name} -> ${answer.status} ${answer.body.slice(0, 200)}`;
   expect(answer.status, where).toBe(want.status);
   expect(answer.headers["x-request-id"], where).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
@@ -37,18 +37,18 @@ function checkAnswer(row: CorpusCase, want: Expected, answer: RawAnswer, adapter
 }
 
 describe("bad-input corpus on every adapter, over a real socket", () => {
-  const targets = new Map<AdapterName, Target>();
+  const targets = new Map<TargetName, Target>();
 
   beforeAll(async () => {
     for (const target of await Promise.all(
-      ADAPTERS.map((name) => build(name, { socket: true, timeouts: TIMEOUTS })),
+      TARGETS.map((name) => build(name, { socket: true, timeouts: TIMEOUTS })),
     )) {
       targets.set(target.name, target);
     }
     const categories = new Set(corpus.map((row) => row.category));
     const excepted = corpus.filter((row) => row.except !== undefined).length;
     console.log(
-      `[corpus] ${corpus.length} cases in ${categories.size} categories x ${ADAPTERS.length} adapters; ` +
+      `[corpus] ${corpus.length} cases in ${categories.size} categories x ${TARGETS.length} adapters; ` +
         `${excepted} with a documented adapter difference`,
     );
   });
@@ -63,7 +63,7 @@ describe("bad-input corpus on every adapter, over a real socket", () => {
 
   it.each(corpus.map((row) => [`${row.category}: ${row.name}`, row] as const))("%s", async (_name, row) => {
     const answers = await Promise.all(
-      ADAPTERS.map(async (name) => {
+      TARGETS.map(async (name) => {
         const target = targets.get(name) as Target;
         return [name, await rawRequest(target.port as number, row.bytes, row.timeoutMs ?? 5000)] as const;
       }),

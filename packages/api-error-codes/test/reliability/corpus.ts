@@ -8,7 +8,7 @@
  * Every request goes over a real socket, byte for byte. Where an adapter answers differently, the
  * row says so in `except` with the reason; such an answer must still conform.
  */
-import type { AdapterName } from "../adapters/builders.js";
+import type { TargetName } from "../adapters/builders.js";
 import { http } from "../adapters/raw-socket.js";
 
 export type Category =
@@ -48,7 +48,7 @@ export interface CorpusCase {
   bytes: string | Buffer | readonly (string | number)[];
   expect: Expected;
   /** Adapters that answer differently, and why (a known gap, reported). */
-  except?: Partial<Record<AdapterName, Expected & { why: string }>>;
+  except?: Partial<Record<TargetName, Expected & { why: string }>>;
   /** Time to wait for the answer (slow clients). */
   timeoutMs?: number;
 }

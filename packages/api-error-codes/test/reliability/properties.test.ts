@@ -11,7 +11,14 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseErrorBody } from "../../src/index.js";
-import { buildExpress, buildFastify, buildHono, buildNode, type Target } from "../adapters/builders.js";
+import {
+  buildExpress,
+  buildFastify,
+  buildHono,
+  buildKoa,
+  buildNode,
+  type Target,
+} from "../adapters/builders.js";
 import type { Answer } from "../adapters/harness.js";
 import type { Scenario } from "../adapters/scenarios.js";
 import {
@@ -255,6 +262,7 @@ describe("properties: every adapter keeps the contract on arbitrary requests", (
       buildExpress({ keepAlive: true }),
       buildFastify(),
       buildHono(),
+      buildKoa({ keepAlive: true }),
     ]);
   });
   afterAll(async () => {

@@ -234,7 +234,7 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
           writeAnswer(req, res, entered);
           return;
         }
-        if (entered.kind === "unrouted" && scan.variant(port.method, port.target)) {
+        if (entered.kind === "unrouted" && pipeline.table.isLooseVariant(port.method, port.target)) {
           // Express would serve `/ITEMS` or `/items/` as `/items`; the contract's routes are exact.
           writeAnswer(
             req,

@@ -10,7 +10,6 @@ import type { RequestHandler } from "express";
 import type { PrincipalFields } from "../../pipeline/auth.js";
 import type { Pipeline } from "../../pipeline/pipeline.js";
 import type { PreparedRoute } from "../../pipeline/route.js";
-import { pathOf } from "../../pipeline/routes.js";
 import { type Guard, guarded } from "./guard.js";
 
 /** `api.route()` middleware carries its contract, so that the scan can tell the pipeline. */
@@ -90,18 +89,6 @@ export class RouteScan<P extends PrincipalFields> {
     private readonly guard: Guard,
   ) {
     this.mounts = isRouter(root) ? [{ router: root, prefix: "", seen: 0 }] : [];
-  }
-
-  /**
-   * Whether a path the table does not know is another letter case or trailing slash of one it does:
-   * Express's router (case-insensitive and non-strict by default) would serve it, the contract not.
-   */
-  variant(method: string, target: string): boolean {
-    const path = pathOf(target);
-    const folded = path.toLowerCase().replace(/(.)\/+$/, "$1");
-    if (folded === path) return false;
-    const kind = this.pipeline.table.resolve(method, folded).kind;
-    return kind !== "not_found" && kind !== "bad_request";
   }
 
   stale(): boolean {

@@ -172,6 +172,10 @@ export class KoaApi<P extends PrincipalFields = Principal> {
       const state: RequestState = { context: { ...context, requestId: entered.requestId } };
       (ctx.state as { [STATE]?: RequestState })[STATE] = state;
       ctx.set("X-Request-Id", entered.requestId);
+      // @koa/router would serve `/ITEMS` or `/items/` as `/items`; the contract's routes are exact.
+      if (entered.kind === "unrouted" && this.pipeline.table.isLooseVariant(port.method, port.target)) {
+        return send(ctx, this.pipeline.notFound(state.context));
+      }
       if (entered.kind === "routed" && entered.route === undefined && this.pipeline.jsonBody(port)) {
         // A JSON body read by the app's own parser (koa-bodyparser skips a request whose body is set).
         const outcome = await this.pipeline.check(undefined, port, entered.requestId);
