@@ -141,8 +141,10 @@ export class KoaApi<P extends PrincipalFields = Principal> {
     for (const item of this.app.middleware) {
       const router = (item as { router?: RouterLike }).router;
       if (router === undefined || !Array.isArray(router.stack)) continue;
+      const stack = router.stack;
       const from = this.seen.get(router) ?? 0;
-      for (const layer of router.stack.slice(from)) {
+      if (from === stack.length) continue;
+      for (const layer of stack.slice(from)) {
         // `router.use()` layers (no methods) are middleware; RegExp paths have no template.
         if (layer.methods.length === 0 || typeof layer.path !== "string") continue;
         let prepared: PreparedRoute | undefined;
@@ -157,7 +159,7 @@ export class KoaApi<P extends PrincipalFields = Principal> {
           }
         }
       }
-      this.seen.set(router, router.stack.length);
+      this.seen.set(router, stack.length);
     }
   }
 
