@@ -39,8 +39,9 @@ function logCause(error: ApiError<number>): object | undefined {
 }
 
 /**
- * Logs one error answer, with `trace_id` beside `request_id` when the request is part of a trace: 5xx at error level with the cause's stack, others at info. A logger that
- * filters the level (pino at "warn" drops 4xx) costs no entry. `error` is built only when logged.
+ * Logs one error answer, with `trace_id` beside `request_id` when the request is part of a trace:
+ * 5xx at error level with the cause's stack, others at info. A logger that filters the level (pino
+ * at "warn" drops 4xx) costs no entry. `error` is built only when logged.
  */
 export function logAnswer(
   logger: ErrorLogger | false,
