@@ -2,7 +2,7 @@
  * `npm run example -- <name>`: starts one quickstart (the same orders API on each framework) on
  * PORT (default 3000) at 127.0.0.1, and prints its URL.
  */
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 const name = process.argv[2] ?? "";
@@ -40,8 +40,17 @@ async function start(): Promise<Server> {
       ]);
       return protectServer(buildApp().app.listen(port, host));
     }
+    case "fetch": {
+      // On node, through @hono/node-server's Request bridge; Bun and Deno serve api.fetch themselves.
+      const [{ buildApi }, { getRequestListener }, { protectServer }] = await Promise.all([
+        import("../examples/fetch.js"),
+        import("@hono/node-server"),
+        import("api-error-codes/node"),
+      ]);
+      return protectServer(createServer(getRequestListener(buildApi().fetch))).listen(port, host);
+    }
     default:
-      console.error(`usage: npm run example -- node|express|fastify|hono|koa (got "${name}")`);
+      console.error(`usage: npm run example -- node|express|fastify|hono|koa|fetch (got "${name}")`);
       process.exit(2);
   }
 }

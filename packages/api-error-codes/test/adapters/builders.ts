@@ -14,6 +14,7 @@ import express4Module from "express-4";
 import { getRequestListener as oldRequestListener } from "hono-node-server-1";
 import Koa from "koa";
 import { type ExpressApiOptions, apiErrorCodes as expressAdapter } from "../../src/adapters/express/index.js";
+import { createApi as createFetchApi, reply as fetchReply } from "../../src/adapters/fetch/index.js";
 import { type KoaApiOptions, apiErrorCodes as koaAdapter } from "../../src/adapters/koa/index.js";
 import { createApi, type NodeApi, type NodeApiOptions, reply } from "../../src/adapters/node/index.js";
 import { type ProtectOptions, protectServer } from "../../src/node/protect.js";
@@ -28,8 +29,12 @@ export { buildSpecApp as honoSpecApp } from "./hono-apps.js";
 
 export type AdapterName = "node" | "express" | "fastify" | "hono";
 export const ADAPTERS: readonly AdapterName[] = ["node", "express", "fastify", "hono"];
-/** Every adapter the reliability suites (corpus, properties) run: the four, and Koa. */
-export type TargetName = AdapterName | "koa";
+/**
+ * Every adapter the bad-input corpus runs on a real socket: the four and Koa. The fetch adapter is
+ * not among them: on node it sees requests through a Request bridge that has already normalized
+ * the URL (`..`, `\`) and joined repeated headers, so those corpus rows cannot reach it as sent.
+ */
+export type TargetName = AdapterName | "koa" | "fetch";
 export const TARGETS: readonly TargetName[] = [...ADAPTERS, "koa"];
 
 /** One adapter running the shared app. */
@@ -214,12 +219,28 @@ export async function buildKoa(options: BuildOptions = {}): Promise<Target> {
   return socketTarget("koa", server, port, options);
 }
 
+/** The shared app as a fetch handler, served by node through @hono/node-server's Request bridge. */
+export async function buildFetch(options: BuildOptions = {}): Promise<Target> {
+  const api = createFetchApi({ auth: { lookup }, openapi, logger: options.logger ?? false });
+  for (const route of routes) {
+    api.route(route.method, route.path, route.contract, async (context) => {
+      const answer = await route.handler(context);
+      return fetchReply(answer.status, answer.body as never, answer.headers);
+    });
+  }
+  const listener = getRequestListener(api.fetch, { hostname: "127.0.0.1" });
+  const server = protectServer(checkOften(createServer(listener), options), options.timeouts);
+  const port = await listening(server);
+  return socketTarget("fetch", server, port, options);
+}
+
 const BUILDERS: Record<TargetName, (options?: BuildOptions) => Promise<Target>> = {
   node: buildNode,
   express: buildExpress,
   fastify: buildFastify,
   hono: buildHono,
   koa: buildKoa,
+  fetch: buildFetch,
 };
 
 /** The shared app on one adapter. */

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
 const SCRIPT = fileURLToPath(new URL("../../scripts/example.ts", import.meta.url));
-const NAMES = ["node", "express", "fastify", "hono", "koa"] as const;
+const NAMES = ["node", "express", "fastify", "hono", "koa", "fetch"] as const;
 const running: ChildProcess[] = [];
 afterAll(() => {
   for (const child of running) child.kill();

@@ -14,6 +14,7 @@ import { parseErrorBody } from "../../src/index.js";
 import {
   buildExpress,
   buildFastify,
+  buildFetch,
   buildHono,
   buildKoa,
   buildNode,
@@ -263,6 +264,7 @@ describe("properties: every adapter keeps the contract on arbitrary requests", (
       buildFastify(),
       buildHono(),
       buildKoa({ keepAlive: true }),
+      buildFetch({ keepAlive: true }),
     ]);
   });
   afterAll(async () => {

@@ -1,0 +1,79 @@
+/**
+ * The fetch adapter: the shared scenario table over a real socket (node serving the `Request ->
+ * Response` handler through @hono/node-server's bridge, as Bun or Deno would serve it), and the
+ * handler called with plain `Request` objects, as Workers and route-handler runtimes call it.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { getRequestListener } from "@hono/node-server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApi, reply } from "../../src/adapters/fetch/index.js";
+import { lookup, openapi, routes } from "./app.js";
+import { check, overHttp, type Send } from "./harness.js";
+import { scenarios } from "./scenarios.js";
+
+const api = createApi({ auth: { lookup }, openapi, logger: false });
+for (const route of routes) {
+  api.route(route.method, route.path, route.contract, async (context) => {
+    const answer = await route.handler(context);
+    return reply(answer.status, answer.body as never, answer.headers);
+  });
+}
+api.get("/own-error", {}, () => new Response("<h1>teapot</h1>", { status: 409 }));
+api.get("/stream", {}, () => new Response("plain text", { headers: { "content-type": "text/plain" } }));
+
+describe("fetch adapter over a real socket: shared scenarios", () => {
+  let server: Server;
+  let send: Send;
+  beforeAll(async () => {
+    server = createServer(getRequestListener(api.fetch));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    send = overHttp((server.address() as AddressInfo).port);
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it.each(scenarios.map((s) => [s.name, s] as const))("%s", async (_name, scenario) => {
+    check(scenario, await send(scenario));
+  });
+});
+
+describe("fetch adapter with plain Request objects", () => {
+  const call = (path: string, init?: RequestInit) => api.fetch(new Request(`http://api.test${path}`, init));
+
+  it("an unknown path is 404 / 10 with X-Request-Id", async () => {
+    const response = await call("/nowhere");
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await response.json()).toStrictEqual({
+      error_code: 10,
+      error_message: "Resource not found",
+      details: { method: "GET", path: "/nowhere" },
+    });
+  });
+
+  it("a body built in-process (no Content-Length) is read bounded and hardened", async () => {
+    const response = await call("/items", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer member-token" },
+      body: '{"name":"a","name":"b","quantity":1}',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error_code: 3,
+      details: { violations: [{ in: "body", pointer: "/name", rule: "duplicate" }] },
+    });
+  });
+
+  it("a handler's own Response passes with X-Request-Id; its non-conforming error is converted", async () => {
+    const ok = await call("/stream");
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("content-type")).toBe("text/plain");
+    expect(ok.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await ok.text()).toBe("plain text");
+    const own = await call("/own-error");
+    expect(own.status).toBe(409);
+    expect(own.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect((await own.json()).error_code).toBe(4);
+  });
+});
