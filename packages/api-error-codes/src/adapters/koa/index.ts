@@ -21,6 +21,7 @@ import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import type { Answer, ErrorContext, Pass } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
+import { requestId } from "../../response.js";
 
 export { type ProtectOptions, protectServer } from "../../node/protect.js";
 // Named here so that a user's declarations can refer to them (TS2742 otherwise).
@@ -195,7 +196,11 @@ export class KoaApi<P extends PrincipalFields = Principal> {
       }
       if (ctx.status >= 400) send(ctx, this.pipeline.guard(ctx.status, textOf(ctx.body), state.context));
     } catch (thrown) {
-      send(ctx, this.pipeline.fail(thrown, stateOf(ctx)?.context ?? context));
+      // Before routing (a route mistake found in sync): a fresh request id.
+      send(
+        ctx,
+        this.pipeline.fail(thrown, stateOf(ctx)?.context ?? { ...context, requestId: requestId(undefined) }),
+      );
     }
   };
 }
