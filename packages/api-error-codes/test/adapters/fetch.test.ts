@@ -77,3 +77,19 @@ describe("fetch adapter with plain Request objects", () => {
     expect((await own.json()).error_code).toBe(4);
   });
 });
+
+describe("fetch: the trace id of a traceparent in the error log", () => {
+  it("logs trace_id next to request_id", async () => {
+    const entries: Record<string, unknown>[] = [];
+    const traced = createApi({
+      logger: { info: (entry: object) => entries.push({ ...entry }), error: () => {} },
+    });
+    const trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const response = await traced.fetch(
+      new Request("http://api.test/nowhere", { headers: { traceparent: `00-${trace}-00f067aa0ba902b7-01` } }),
+    );
+    expect(response.status).toBe(404);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ trace_id: trace, code: 10, path: "/nowhere" });
+  });
+});

@@ -43,3 +43,25 @@ describe.each([
     });
   });
 });
+
+describe("koa: the trace id of a traceparent in the error log", () => {
+  it("logs trace_id next to request_id", async () => {
+    const entries: Record<string, unknown>[] = [];
+    const logger = { info: (entry: object) => entries.push({ ...entry }), error: () => {} };
+    const { app, router } = koaSpecApp({ logger });
+    app.use(router.routes());
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    try {
+      const trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/nowhere`, {
+        headers: { traceparent: `00-${trace}-00f067aa0ba902b7-01` },
+      });
+      expect(response.status).toBe(404);
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({ trace_id: trace, code: 10, path: "/nowhere" });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

@@ -94,7 +94,12 @@ export class FetchApi<P extends PrincipalFields = Principal> {
     const entered = this.pipeline.enter(port);
     if (entered.kind === "answer") return respond(entered, method);
     if (entered.kind === "preflight") return respond(entered.answer, method);
-    const context: ErrorContext = { requestId: entered.requestId, method, target: port.target };
+    const context: ErrorContext = {
+      requestId: entered.requestId,
+      method,
+      target: port.target,
+      traceparent: port.header("traceparent"),
+    };
     const route = entered.kind === "routed" ? entered.route : undefined;
     const handler = route === undefined ? undefined : this.handlers.get(route);
     if (entered.kind !== "routed" || handler === undefined)

@@ -166,7 +166,12 @@ export class KoaApi<P extends PrincipalFields = Principal> {
 
   private readonly first: KoaMiddleware = async (ctx, next) => {
     const port = new NodePort(ctx.req);
-    const context: ErrorContext = { requestId: "", method: port.method, target: port.target };
+    const context: ErrorContext = {
+      requestId: "",
+      method: port.method,
+      target: port.target,
+      traceparent: port.header("traceparent"),
+    };
     try {
       // Routers may be mounted, and get routes, after the first request: each router's count is kept.
       this.sync();
