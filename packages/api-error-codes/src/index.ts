@@ -37,6 +37,8 @@ export type {
   ViolationDetails,
   ViolationLocation,
 } from "./details.js";
+export { de } from "./messages/de.js";
+export { type Messages, type Said, translate } from "./messages/messages.js";
 export {
   type AuthenticateOptions,
   authenticate,
@@ -61,6 +63,7 @@ export {
 // Types only: the Pipeline class is on `api-error-codes/adapter`, so that importing the core loads no ajv.
 export type { PipelineOptions } from "./pipeline/pipeline.js";
 export type { ErrorContext, ErrorLogger } from "./pipeline/port.js";
+export type { PresentOptions } from "./pipeline/present.js";
 export { parseQuery } from "./pipeline/query.js";
 export type { PreparedRoute, RouteContract } from "./pipeline/route.js";
 export {
@@ -74,6 +77,13 @@ export {
   toOpenApiTemplate,
 } from "./pipeline/routes.js";
 export type { FromJsonSchema, SchemaOutput, ValidatedRequest } from "./pipeline/types.js";
+export {
+  fromProblem,
+  PROBLEM_CONTENT_TYPE,
+  type ProblemDetails,
+  type ProblemOptions,
+  problemJson,
+} from "./problem.js";
 export { REQUEST_ID_HEADER, REQUEST_ID_PATTERN } from "./request-id.js";
 export {
   type ErrorResponse,

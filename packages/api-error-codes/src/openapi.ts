@@ -14,6 +14,7 @@
 import { ApiError, type StatusOf } from "./api-error.js";
 import { type CodeDefinition, getCode, listCodes } from "./codes.js";
 import { builtinDetailsSchema, type JsonValue, type Violation } from "./details.js";
+import { PROBLEM_CONTENT_TYPE, problemJson } from "./problem.js";
 import { REQUEST_ID_PATTERN } from "./request-id.js";
 import { errorResponse } from "./response.js";
 
@@ -84,6 +85,11 @@ export interface OpenApiOptions {
    * for a `null` type, `example` for `examples`). Give the same value to both functions.
    */
   openapi?: "3.0" | "3.1";
+  /**
+   * The API answers `Accept: application/problem+json` with RFC 9457 Problem Details (the adapters'
+   * `problemDetails` option): every error response documents that media type too. Default `false`.
+   */
+  problemDetails?: boolean;
 }
 
 /** Name of the generic body schema in `components.schemas`. */
@@ -467,6 +473,73 @@ export function toOpenApi30(schema: JsonSchema): JsonSchema {
   return out;
 }
 
+/**
+ * The RFC 9457 body of a code: the standard members, then `error_code` and `details` as extension
+ * members (see `problemJson`).
+ * @example
+ * problemSchema(10).properties.error_code; // { const: 10 }
+ */
+export function problemSchema(code: number): JsonSchema {
+  const definition = definitionOf(code, "problemSchema");
+  const body = codeSchema(code) as { properties: Record<string, JsonSchema> };
+  return {
+    type: "object",
+    title: `${definition.name} as Problem Details`,
+    required: ["type", "title", "status", "detail", "error_code", "details"],
+    properties: {
+      type: {
+        type: "string",
+        format: "uri-reference",
+        description: "The code's documentation page, or about:blank.",
+      },
+      title: { type: "string" },
+      status: { type: "integer", enum: [...definition.statuses] },
+      detail: { type: "string", description: "The contract's error_message." },
+      instance: { type: "string", description: "The path the problem happened at." },
+      error_code: body.properties.error_code as JsonSchema,
+      details: body.properties.details as JsonSchema,
+    },
+  };
+}
+
+/** The Problem Details form of an example body. */
+function problemExample(body: JsonValue, status: number): JsonValue {
+  const { error_code, error_message, details } = body as {
+    error_code: number;
+    error_message: string;
+    details: JsonValue;
+  };
+  return JSON.parse(
+    problemJson({ error_code, error_message, details }, status, { title: error_message }),
+  ) as JsonValue;
+}
+
+/** The response's `content`: the contract's media type, and Problem Details when the API offers it. */
+function contentOf(
+  definitions: readonly CodeDefinition[],
+  status: number,
+  media: MediaTypeObject,
+  options: OpenApiOptions,
+): Record<string, MediaTypeObject> {
+  const content: Record<string, MediaTypeObject> = { [options.mediaType ?? DEFAULT_MEDIA_TYPE]: media };
+  if (options.problemDetails !== true) return content;
+  const schemas = definitions.map((d) => dialect(problemSchema(d.code), options));
+  const problem: MediaTypeObject = {
+    schema: schemas.length === 1 ? (schemas[0] as JsonSchema) : { oneOf: schemas },
+  };
+  if (media.example !== undefined) problem.example = problemExample(media.example, status);
+  if (media.examples !== undefined) {
+    problem.examples = Object.fromEntries(
+      Object.entries(media.examples).map(([name, e]) => [
+        name,
+        { ...e, value: problemExample(e.value, status) },
+      ]),
+    );
+  }
+  content[PROBLEM_CONTENT_TYPE] = problem;
+  return content;
+}
+
 function describe(definition: CodeDefinition): string {
   return `${definition.code} ${definition.name}: ${definition.description}`;
 }
@@ -476,12 +549,12 @@ function singleResponse(definition: CodeDefinition, status: number, options: Ope
   return {
     description: describe(definition),
     headers: responseHeaders(status, [sample]),
-    content: {
-      [options.mediaType ?? DEFAULT_MEDIA_TYPE]: {
-        schema: schemaFor(definition, options),
-        example: exampleBody(sample),
-      },
-    },
+    content: contentOf(
+      [definition],
+      status,
+      { schema: schemaFor(definition, options), example: exampleBody(sample) },
+      options,
+    ),
   };
 }
 
@@ -501,12 +574,12 @@ function groupResponse(
   return {
     description: `One of:\n\n${definitions.map((d) => `- ${describe(d)}`).join("\n")}`,
     headers: responseHeaders(status, samples),
-    content: {
-      [options.mediaType ?? DEFAULT_MEDIA_TYPE]: {
-        schema: { oneOf: definitions.map((d) => schemaFor(d, options)) },
-        examples,
-      },
-    },
+    content: contentOf(
+      definitions,
+      status,
+      { schema: { oneOf: definitions.map((d) => schemaFor(d, options)) }, examples },
+      options,
+    ),
   };
 }
 

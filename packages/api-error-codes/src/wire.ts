@@ -5,6 +5,7 @@
 import type { ApiError } from "./api-error.js";
 import { FIRST_CUSTOM_CODE, getCode } from "./codes.js";
 import { builtinDetailsSchema, type ErrorBody, type Violation } from "./details.js";
+import { fromProblem } from "./problem.js";
 import { shapeProblems } from "./shape.js";
 
 // Characters that JSON.stringify would escape: quote, backslash, controls and (lone) surrogates.
@@ -176,7 +177,12 @@ function describeCause(error: ApiError<number>): string {
 
 /** The result of {@link parseErrorBody}. */
 export type ParsedErrorBody =
-  | { conforming: true; body: ErrorBody<number> }
+  | {
+      conforming: true;
+      body: ErrorBody<number>;
+      /** `problem`: an RFC 9457 body whose members carried the contract's (see `problemJson`). */
+      form: "contract" | "problem";
+    }
   | { conforming: false; problems: string[]; body: unknown };
 
 const KEYS = ["error_code", "error_message", "details"] as const;
@@ -184,7 +190,9 @@ const KEYS = ["error_code", "error_message", "details"] as const;
 /**
  * Parses a body received from the wire and checks it against the contract: valid JSON, exactly the
  * three keys in order, a registered code (or one >= 100), a string message, `details` of the
- * code's shape, and, when `status` is given, a status the code allows.
+ * code's shape, and, when `status` is given, a status the code allows. An RFC 9457 body with
+ * `error_code` (what an API answers `Accept: application/problem+json` with) is read as the contract
+ * body it carries, `detail` as the message.
  * @example
  * const parsed = parseErrorBody(await res.text(), res.status);
  * if (!parsed.conforming) console.warn(parsed.problems);
@@ -203,6 +211,13 @@ export function parseErrorBody(input: unknown, status?: number): ParsedErrorBody
     return { conforming: false, problems: ["body is not a JSON object"], body: value };
   }
   const record = value as Record<string, unknown>;
+  if (!Object.hasOwn(record, "error_message")) {
+    const carried = fromProblem(record);
+    if (carried !== undefined) {
+      const parsed = parseErrorBody(carried, status);
+      return parsed.conforming ? { ...parsed, form: "problem" } : { ...parsed, body: value };
+    }
+  }
   const keys = Object.keys(record);
   for (const key of KEYS) if (!(key in record)) problems.push(`missing key "${key}"`);
   for (const key of keys) {
@@ -219,7 +234,7 @@ export function parseErrorBody(input: unknown, status?: number): ParsedErrorBody
     problems.push("error_message is not a non-empty string");
   }
   return problems.length === 0
-    ? { conforming: true, body: record as unknown as ErrorBody<number> }
+    ? { conforming: true, body: record as unknown as ErrorBody<number>, form: "contract" }
     : { conforming: false, problems, body: value };
 }
 

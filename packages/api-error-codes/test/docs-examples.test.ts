@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { afterAll, describe, expect, it } from "vitest";
 import * as auth from "../examples/docs/auth.js";
+import * as languages from "../examples/docs/languages.js";
 import * as logging from "../examples/docs/logging.js";
 import * as openapiFastify from "../examples/docs/openapi-fastify.js";
 import * as openapiHono from "../examples/docs/openapi-hono.js";
@@ -124,6 +125,40 @@ describe("docs/auth.md", () => {
     expect(codeOf(await call(`${base}/me`, { headers: { "x-api-key": "x".repeat(257) } }))).toStrictEqual([
       401, 7,
     ]);
+  });
+});
+
+describe("docs/languages.md and docs/problem-details.md", () => {
+  it("says the same error in German, in English and as Problem Details", async () => {
+    const base = await serve(languages.buildApi());
+    const german = await call(`${base}/orders/7/cancel`, {
+      method: "POST",
+      headers: { "accept-language": "de-AT, en;q=0.5" },
+    });
+    expect([german.status, german.headers.get("content-language"), german.json]).toStrictEqual([
+      409,
+      "de",
+      { error_code: 4, error_message: "Die Bestellung ist schon versandt", details: { violations: [] } },
+    ]);
+    const english = await call(`${base}/orders/7`);
+    expect([english.headers.get("content-language"), english.headers.get("vary")]).toStrictEqual([
+      "en",
+      "Accept, Accept-Language",
+    ]);
+    expect(english.json.error_message).toBe("Resource not found");
+    const problem = await call(`${base}/orders/7`, {
+      headers: { accept: "application/problem+json", "accept-language": "de" },
+    });
+    expect(problem.headers.get("content-type")).toBe("application/problem+json; charset=utf-8");
+    expect(problem.json).toStrictEqual({
+      type: "about:blank",
+      title: "Not Found",
+      status: 404,
+      detail: "Ressource nicht gefunden",
+      instance: "/orders/7",
+      error_code: 10,
+      details: { resource: "order", id: "7" },
+    });
   });
 });
 

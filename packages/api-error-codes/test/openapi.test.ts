@@ -4,6 +4,7 @@ import {
   BUILTIN_CODES,
   listCodes,
   parseErrorBody,
+  problemJson,
   registerCode,
   serializeError,
 } from "../src/index.js";
@@ -18,6 +19,8 @@ import {
   errorExample,
   errorResponses,
   type JsonSchema,
+  type MediaTypeObject,
+  problemSchema,
   type ReferenceObject,
   type ResponseObject,
   sentStatuses,
@@ -569,5 +572,43 @@ describe("the OpenAPI quickstart example", () => {
     expect(Object.keys(document.components.responses)).toEqual(
       expect.arrayContaining(BUILTIN_CODES.map((d) => errorComponentName(d.code))),
     );
+  });
+});
+
+describe("Problem Details in the document", () => {
+  it("documents application/problem+json beside the contract when the API offers it", () => {
+    const responses = errorResponses([4, 6, 7, 10], { inline: true, problemDetails: true }) as Record<
+      string,
+      ResponseObject
+    >;
+    for (const [status, response] of Object.entries(responses)) {
+      expect(Object.keys(response.content)).toStrictEqual(["application/json", "application/problem+json"]);
+      const problem = response.content["application/problem+json"] as MediaTypeObject;
+      const validate = validatorFor(problem.schema);
+      const examples =
+        problem.example === undefined
+          ? Object.values(problem.examples ?? {}).map((e) => e.value)
+          : [problem.example];
+      expect(examples.length).toBeGreaterThan(0);
+      for (const example of examples) {
+        expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
+        expect(example).toMatchObject({ type: "about:blank", status: Number(status) });
+      }
+    }
+    expect(
+      Object.keys((errorResponses([10], { inline: true }) as Record<string, ResponseObject>)["404"]!.content),
+    ).toStrictEqual(["application/json"]);
+  });
+
+  it("the schema of a code holds what the adapters answer with", () => {
+    const body = {
+      error_code: 10,
+      error_message: "Resource not found",
+      details: { method: "GET", path: "/x" },
+    };
+    const answer = JSON.parse(problemJson(body, 404, { title: "Resource not found", instance: "/x" }));
+    expect(validatorFor(problemSchema(10))(answer)).toBe(true);
+    expect(validatorFor(problemSchema(10))({ ...answer, error_code: 4 })).toBe(false);
+    expect(validatorFor(problemSchema(10))({ ...answer, status: 400 })).toBe(false);
   });
 });

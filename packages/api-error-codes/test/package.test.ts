@@ -74,8 +74,12 @@ describe("built package", () => {
     expect(esm.serializeError(error)).toBe(cjs.serializeError(error));
   });
 
-  it("pulls in no dependency from the core entry, and only ajv where schemas are compiled", () => {
-    expect(Object.keys(manifest.dependencies ?? {}).sort()).toStrictEqual(["ajv", "ajv-formats"]);
+  it("pulls in no dependency from the core entry: ajv where schemas are compiled, negotiator where answers are negotiated", () => {
+    expect(Object.keys(manifest.dependencies ?? {}).sort()).toStrictEqual([
+      "ajv",
+      "ajv-formats",
+      "negotiator",
+    ]);
     expect(bareImports("dist/index.js")).toStrictEqual([]);
     expect(bareImports("dist/index.cjs")).toStrictEqual([]);
   });

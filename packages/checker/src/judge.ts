@@ -220,6 +220,8 @@ function conformsProblem(answer: Answer): string | undefined {
     }
   }
   const parsed = parseErrorBody(answer.body, answer.status);
+  if (parsed.conforming && parsed.form === "problem")
+    return `${answer.status} body is Problem Details, though the probe did not ask for application/problem+json`;
   if (parsed.conforming) return undefined;
   return `${answer.status} body: ${parsed.problems.join("; ")}`;
 }

@@ -41,6 +41,12 @@ export interface ClientOptions extends TokenSource {
   fetch?: FetchLike | undefined;
   /** Headers sent with every request. */
   headers?: Readonly<Record<string, string>> | undefined;
+  /**
+   * `Accept-Language` of every request, for an API that says `error_message` in several languages:
+   * a tag (`"de"`), a list (`"de-CH, de;q=0.9"`), or a function asked each time (the user's current
+   * choice, `() => navigator.language`). An `Accept-Language` in `headers` wins.
+   */
+  language?: string | (() => string | undefined) | undefined;
 }
 
 /**
@@ -249,6 +255,9 @@ export function createClient(options: ClientOptions = {}): Client {
       const headers = new Headers({ Accept: "application/json" });
       for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
       for (const [name, value] of Object.entries(opts.headers ?? {})) headers.set(name, value);
+      const language = typeof options.language === "function" ? options.language() : options.language;
+      if (language !== undefined && language !== "" && !headers.has("Accept-Language"))
+        headers.set("Accept-Language", language);
       if (body !== undefined && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
       headers.set(REQUEST_ID_HEADER, requestId);
       let lease: TokenLease | undefined;

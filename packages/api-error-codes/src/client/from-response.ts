@@ -115,7 +115,7 @@ function interpret(text: string, truncated: boolean, status: number): Interprete
     if (typeof code === "number" && Number.isSafeInteger(code) && code >= 0 && getCode(code) === undefined) {
       const again = parseErrorBody({ ...record, error_code: UNCONSTRAINED_CODE }, status);
       if (again.conforming) {
-        parsed = { conforming: true, body: { ...again.body, error_code: code } };
+        parsed = { ...again, body: { ...again.body, error_code: code } };
       }
     }
   }

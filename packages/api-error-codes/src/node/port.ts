@@ -117,11 +117,3 @@ export function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: W
   res.setHeader("Content-Length", Buffer.byteLength(answer.body));
   res.end(req.method === "HEAD" ? undefined : answer.body);
 }
-
-/**
- * The `traceparent` header of a node request for the error log; node joins a repeated one with ", ",
- * which no trace id parser accepts, as W3C Trace Context wants.
- */
-export function traceparentOf(value: string | string[] | undefined): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}

@@ -85,6 +85,25 @@ const prometheus: Check = (value) =>
     ? undefined
     : "must be a prom-client Registry (new Registry(), or prom-client's default register)";
 
+const LANGUAGE_TAG = /^[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*$/;
+const MESSAGES_KEYS = ["codes", "texts", "rules", "places", "summary"];
+
+const languages: Check = (value) => {
+  if (!isRecord(value)) return "must be an object of message catalogues by language tag, e.g. { de }";
+  for (const [tag, messages] of Object.entries(value)) {
+    if (!LANGUAGE_TAG.test(tag)) return `has "${tag}", which is not a language tag such as "de" or "pt-BR"`;
+    if (!isRecord(messages)) return `.${tag} must be a message catalogue (an object)`;
+    const unknown = Object.keys(messages).find((key) => !MESSAGES_KEYS.includes(key));
+    if (unknown !== undefined)
+      return `.${tag} has "${unknown}", which is not one of ${MESSAGES_KEYS.join(", ")}`;
+  }
+  return undefined;
+};
+const languageTag: Check = (value) =>
+  typeof value === "string" && LANGUAGE_TAG.test(value)
+    ? undefined
+    : 'must be a language tag such as "en" or "de"';
+
 const basePath: Check = (value) =>
   typeof value === "string" && (value === "" || value.startsWith("/"))
     ? undefined
@@ -144,6 +163,10 @@ const PIPELINE: Shape = {
     ignoreTrailingSlash: boolean,
     opentelemetry: boolean,
     prometheus,
+    languages,
+    defaultLanguage: languageTag,
+    problemDetails: boolean,
+    docLinks: boolean,
     // Every key of PipelineOptions, and no other: the options reference (docs/options.md) is tested against these.
   } satisfies Record<keyof PipelineOptions, Check | Shape>,
   hints: {
@@ -152,6 +175,9 @@ const PIPELINE: Shape = {
     registry: "prometheus",
     metrics: 'a prom-client registry is the option "prometheus"; OpenTelemetry metrics need no option',
     limit: 'did you mean "bodyLimit"?',
+    problem: "problemDetails",
+    language: "languages",
+    locales: "languages",
     protect:
       "only the Express and Fastify adapters take it; call protectServer(server) on the server you start",
   },

@@ -51,6 +51,7 @@ import {
   type Routed,
   type Unrouted,
 } from "./port.js";
+import { Presenter, type PresentOptions } from "./present.js";
 import { parseQuery } from "./query.js";
 import type { PreparedRoute, RouteContract } from "./route.js";
 import {
@@ -63,7 +64,7 @@ import {
 } from "./routes.js";
 import { type PrometheusRegistry, Telemetry, UNMATCHED_ROUTE } from "./telemetry.js";
 
-export interface PipelineOptions<P extends PrincipalFields = Principal> {
+export interface PipelineOptions<P extends PrincipalFields = Principal> extends PresentOptions {
   /** Token authentication for routes that ask for it. */
   auth?: AuthenticateOptions & { lookup: TokenLookup<P> };
   /** The application's OpenAPI document: documented operations without a handler answer 501. */
@@ -132,6 +133,7 @@ export class Pipeline<P extends PrincipalFields = Principal> {
   private readonly jsonOptions: JsonBodyOptions;
   private readonly notAllowedBodies = new Map<string, string>();
   private readonly telemetry: Telemetry;
+  private readonly presenter: Presenter | undefined;
 
   /** Names the adapter in errors about options and routes, e.g. `api-error-codes/express`. */
   readonly adapter: string;
@@ -163,6 +165,7 @@ export class Pipeline<P extends PrincipalFields = Principal> {
     if (options.opentelemetry !== undefined) telemetry.opentelemetry = options.opentelemetry;
     if (options.prometheus !== undefined) telemetry.prometheus = options.prometheus;
     this.telemetry = new Telemetry(telemetry, adapter);
+    this.presenter = Presenter.create(options, options.dev ?? false, adapter);
   }
 
   /** The ajv instance schemas are compiled with (created on first use: routes without schemas load none). */
@@ -299,7 +302,7 @@ export class Pipeline<P extends PrincipalFields = Principal> {
       method: port.method,
       target: port.target,
       logger: port.logger,
-      traceparent: port.header("traceparent"),
+      port,
     });
   }
 
@@ -321,7 +324,7 @@ export class Pipeline<P extends PrincipalFields = Principal> {
       method: port.method,
       target: port.target,
       logger: port.logger,
-      traceparent: port.header("traceparent"),
+      port,
     };
     if (route === undefined || !route.auth) return this.receive(route, port, context, params, undefined);
     const auth = this.options.auth as NonNullable<PipelineOptions<P>["auth"]>;
@@ -482,7 +485,7 @@ export class Pipeline<P extends PrincipalFields = Principal> {
         method: port.method,
         target: port.target,
         logger: port.logger,
-        traceparent: port.header("traceparent"),
+        port,
       });
     }
     if (entered.kind !== "routed") return entered;
@@ -519,7 +522,7 @@ export class Pipeline<P extends PrincipalFields = Principal> {
     if (allow !== undefined) headers.Allow = allow;
     headers["X-Request-Id"] = context.requestId;
     this.answered(context, code, status, getCode(code)?.message ?? "", undefined);
-    return answerOf(status, headers, body);
+    return this.said(answerOf(status, headers, body), context);
   }
 
   /**
@@ -548,7 +551,19 @@ export class Pipeline<P extends PrincipalFields = Principal> {
     const response = errorResponse(error, this.responseOptions);
     response.headers["X-Request-Id"] = context.requestId;
     this.answered(context, error.code, error.status, error.message, error, note);
-    return { kind: "answer", status: response.status, headers: response.headers, body: response.body, error };
+    const answer: Answer = {
+      kind: "answer",
+      status: response.status,
+      headers: response.headers,
+      body: response.body,
+      error,
+    };
+    return this.said(answer, context);
+  }
+
+  /** An error answer in the language and form this request asks for, when the app offers them. */
+  private said(answer: Answer, context: ErrorContext): Answer {
+    return this.presenter === undefined ? answer : this.presenter.present(answer, context);
   }
 
   /**
@@ -578,7 +593,7 @@ export class Pipeline<P extends PrincipalFields = Principal> {
       status,
       error,
       route: () => this.routeOf(context.method, context.target),
-      traceparent: context.traceparent,
+      traceparent: context.port?.header("traceparent"),
     });
   }
 
@@ -620,7 +635,9 @@ export class Pipeline<P extends PrincipalFields = Principal> {
         };
         // The app's own handler answered (and logged, if it wanted to): observed, not logged again.
         this.observe(context, code, status, undefined);
-        return answerOf(status, headers, text as string);
+        const body =
+          parsed.form === "contract" ? (text as string) : serializeBody(code, message, parsed.body.details);
+        return this.said(answerOf(status, headers, body), context);
       }
     }
     const note = { converted: "a non-conforming error answer made outside the contract" };

@@ -127,8 +127,11 @@ export interface ErrorContext {
   readonly target: string;
   /** Overrides the pipeline's logger for this request. */
   readonly logger?: ErrorLogger | false | undefined;
-  /** The request's W3C `traceparent` header: its trace id goes into the log entry. */
-  readonly traceparent?: string | undefined;
+  /**
+   * The request's headers, read only for an error answer: `traceparent` (its trace id goes into the
+   * log entry), `Accept` and `Accept-Language` (how the answer is said).
+   */
+  readonly port?: Pick<RequestPort, "header"> | undefined;
 }
 
 /** Whether a value is a promise-like, without an `instanceof` that fails across realms. */

@@ -19,6 +19,7 @@ import { type KoaApiOptions, apiErrorCodes as koaAdapter } from "../../src/adapt
 import { createApi, type NodeApi, type NodeApiOptions, reply } from "../../src/adapters/node/index.js";
 import { type ProtectOptions, protectServer } from "../../src/node/protect.js";
 import type { ErrorLogger } from "../../src/pipeline/port.js";
+import type { PresentOptions } from "../../src/pipeline/present.js";
 import { lookup, openapi, routes } from "./app.js";
 import { buildSpecApp as fastifySpecApp, viaInject } from "./fastify-support.js";
 import { overHttp, type Send } from "./harness.js";
@@ -59,6 +60,13 @@ export interface BuildOptions {
   honoNodeServer?: "1.19" | "2";
   /** Short header and request timeouts (slow-client tests), checked every 200 ms. */
   timeouts?: ProtectOptions;
+  /** Languages, Problem Details, documentation links. */
+  present?: PresentOptions;
+}
+
+/** The adapter options a build passes on. */
+function adapterOptions(options: BuildOptions): { logger?: ErrorLogger | false } & PresentOptions {
+  return { ...options.present, ...(options.logger === undefined ? {} : { logger: options.logger }) };
 }
 
 /** How often node looks for requests past their timeouts when `timeouts` are given (default 30 s). */
@@ -149,7 +157,7 @@ function socketTarget(name: TargetName, server: Server, port: number, options: B
 }
 
 export async function buildNode(options: BuildOptions = {}): Promise<Target> {
-  const api = nodeSpecApi(options.logger === undefined ? {} : { logger: options.logger });
+  const api = nodeSpecApi(adapterOptions(options));
   const timeouts =
     options.timeouts === undefined
       ? {}
@@ -160,7 +168,7 @@ export async function buildNode(options: BuildOptions = {}): Promise<Target> {
 }
 
 export async function buildExpress(options: BuildOptions = {}): Promise<Target> {
-  const { app } = expressSpecApp(options.logger === undefined ? {} : { logger: options.logger });
+  const { app } = expressSpecApp(adapterOptions(options));
   const server = protectServer(checkOften(app.listen(0, "127.0.0.1"), options), options.timeouts);
   const port = await listening(server);
   return socketTarget("express", server, port, options);
@@ -171,6 +179,7 @@ export async function buildFastify(options: BuildOptions = {}): Promise<Target> 
     {},
     {
       logger: options.logger ?? false,
+      ...options.present,
       ...(options.timeouts === undefined ? {} : { protect: options.timeouts }),
     },
   );
@@ -192,7 +201,7 @@ export async function buildFastify(options: BuildOptions = {}): Promise<Target> 
 }
 
 export async function buildHono(options: BuildOptions = {}): Promise<Target> {
-  const { app, api } = honoSpecApp(options.logger ?? false);
+  const { app, api } = honoSpecApp(options.logger ?? false, options.present);
   if (options.socket !== true) {
     return {
       name: "hono",
@@ -212,7 +221,7 @@ export async function buildHono(options: BuildOptions = {}): Promise<Target> {
 }
 
 export async function buildKoa(options: BuildOptions = {}): Promise<Target> {
-  const { app, router } = koaSpecApp(options.logger === undefined ? {} : { logger: options.logger });
+  const { app, router } = koaSpecApp(adapterOptions(options));
   app.use(router.routes());
   const server = protectServer(checkOften(app.listen(0, "127.0.0.1"), options), options.timeouts);
   const port = await listening(server);
@@ -221,7 +230,12 @@ export async function buildKoa(options: BuildOptions = {}): Promise<Target> {
 
 /** The shared app as a fetch handler, served by node through @hono/node-server's Request bridge. */
 export async function buildFetch(options: BuildOptions = {}): Promise<Target> {
-  const api = createFetchApi({ auth: { lookup }, openapi, logger: options.logger ?? false });
+  const api = createFetchApi({
+    auth: { lookup },
+    openapi,
+    logger: options.logger ?? false,
+    ...options.present,
+  });
   for (const route of routes) {
     api.route(route.method, route.path, route.contract, async (context) => {
       const answer = await route.handler(context);

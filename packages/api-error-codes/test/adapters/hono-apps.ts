@@ -16,6 +16,7 @@ import { z } from "zod";
 import { apiErrorCodes } from "../../src/adapters/hono/index.js";
 import type { Principal } from "../../src/pipeline/auth.js";
 import type { ErrorLogger } from "../../src/pipeline/port.js";
+import type { PresentOptions } from "../../src/pipeline/present.js";
 import { lookup, openapi, routes, type SpecContext } from "./app.js";
 import type { Send } from "./harness.js";
 
@@ -38,9 +39,9 @@ export function capture(): { logger: ErrorLogger; entries: Entry[] } {
 }
 
 /** The shared application of app.ts on Hono. */
-export function buildSpecApp(logger: ErrorLogger | false = false) {
+export function buildSpecApp(logger: ErrorLogger | false = false, present: PresentOptions = {}) {
   const app = new Hono();
-  const api = apiErrorCodes(app, { auth: { lookup }, openapi, logger });
+  const api = apiErrorCodes(app, { auth: { lookup }, openapi, logger, ...present });
   for (const route of routes) {
     app.on(route.method, route.path, api.route(route.contract), async (c) => {
       // The generic loop only knows the wide RouteContract type; typed access is tested below.

@@ -1,6 +1,6 @@
 /**
  * The built package in a project that has neither `@opentelemetry/api` nor `prom-client` (a copy of
- * dist/ with ajv beside it, outside the workspace): it imports from ESM and CommonJS, answers
+ * dist/ with its dependencies beside it, outside the workspace): it imports from ESM and CommonJS, answers
  * errors, logs the `traceparent`'s trace id, and only the `prometheus` option asks for prom-client.
  */
 import { execFileSync } from "node:child_process";
@@ -12,13 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const workspaceModules = join(packageRoot, "../../node_modules");
-const AJV = [
+// The package's dependencies and theirs, as npm would install them.
+const DEPENDENCIES = [
   "ajv",
   "ajv-formats",
   "fast-deep-equal",
   "fast-uri",
   "json-schema-traverse",
   "require-from-string",
+  "negotiator",
+  "content-type",
 ];
 const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 
@@ -63,7 +66,7 @@ beforeAll(() => {
   const target = join(project, "node_modules/api-error-codes");
   cpSync(join(packageRoot, "dist"), join(target, "dist"), { recursive: true });
   cpSync(join(packageRoot, "package.json"), join(target, "package.json"));
-  for (const name of AJV) {
+  for (const name of DEPENDENCIES) {
     cpSync(join(workspaceModules, name), join(project, "node_modules", name), {
       recursive: true,
       dereference: true,

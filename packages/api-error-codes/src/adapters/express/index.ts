@@ -16,7 +16,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Express, NextFunction, Request, RequestHandler, Response } from "express";
-import { NodePort, traceparentOf, writeAnswer } from "../../node/port.js";
+import { NodePort, writeAnswer } from "../../node/port.js";
 import { type ProtectOptions, protectServer } from "../../node/protect.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { claimApp } from "../../pipeline/options.js";
@@ -133,7 +133,7 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
         requestId: raw[REQUEST_ID] ?? "",
         method: raw.method ?? "GET",
         target: raw.originalUrl ?? raw.url ?? "/",
-        traceparent: traceparentOf(raw.headers.traceparent),
+        port: new NodePort(raw),
       };
       return this.pipeline.guard(status, text, context, thrown);
     });
@@ -220,13 +220,7 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
       // Routed by the path below the app's mount point (req.url), logged with the whole one.
       const port = new NodePort(req);
       const target = req.originalUrl ?? port.target;
-      const traceparent = traceparentOf(req.headers.traceparent);
-      let context: ErrorContext = {
-        requestId: req[REQUEST_ID] ?? "",
-        method: port.method,
-        target,
-        traceparent,
-      };
+      let context: ErrorContext = { requestId: req[REQUEST_ID] ?? "", method: port.method, target, port };
       try {
         if (scan.stale()) scan.sync();
         const entered = pipeline.enter(port, req[REQUEST_ID]);
@@ -239,13 +233,13 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
           writeAnswer(
             req,
             res,
-            pipeline.notFound({ requestId: entered.requestId, method: port.method, target, traceparent }),
+            pipeline.notFound({ requestId: entered.requestId, method: port.method, target, port }),
           );
           return;
         }
         const id = entered.requestId;
         req[REQUEST_ID] = id;
-        context = { requestId: id, method: port.method, target, traceparent };
+        context = { requestId: id, method: port.method, target, port };
         res.setHeader("X-Request-Id", id);
         // A path the table does not know may still be served by middleware (static files, a mounted
         // app) or by a route the table cannot express: the app gets its chance, 404 when nobody answers.

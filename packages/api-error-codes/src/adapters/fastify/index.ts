@@ -26,7 +26,7 @@ import type {
   RouteOptions,
 } from "fastify";
 import { ApiError } from "../../api-error.js";
-import { NodePort, traceparentOf } from "../../node/port.js";
+import { NodePort } from "../../node/port.js";
 import { type ProtectOptions, protectServer } from "../../node/protect.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { stderrLogger } from "../../pipeline/log.js";
@@ -156,7 +156,7 @@ function contextOf(runtime: Runtime, request: FastifyRequest) {
     method: request.method,
     target: request.url,
     logger,
-    traceparent: traceparentOf(request.headers.traceparent),
+    port: new NodePort(request.raw),
   };
 }
 

@@ -98,7 +98,7 @@ export class FetchApi<P extends PrincipalFields = Principal> {
       requestId: entered.requestId,
       method,
       target: port.target,
-      traceparent: port.header("traceparent"),
+      port,
     };
     const route = entered.kind === "routed" ? entered.route : undefined;
     const handler = route === undefined ? undefined : this.handlers.get(route);

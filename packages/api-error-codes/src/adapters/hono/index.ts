@@ -240,7 +240,7 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
       method: raw.method,
       target: targetOf(raw.url),
       options: undefined,
-      traceparent: raw.headers.get("traceparent") ?? undefined,
+      port: c.req,
     };
   }
 
@@ -268,7 +268,7 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
               requestId: entered.requestId,
               method,
               target: port.target,
-              traceparent: port.header("traceparent"),
+              port,
             }),
           );
         }
@@ -303,7 +303,7 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
         method: raw.method,
         target: port?.target ?? targetOf(raw.url),
         options,
-        traceparent: raw.headers.get("traceparent") ?? undefined,
+        port: c.req,
       };
       c.set(STATE, state);
       if (direct) stampRequestId(outgoing as NonNullable<NodeBindings["outgoing"]>, id);

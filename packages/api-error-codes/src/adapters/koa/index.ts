@@ -170,7 +170,7 @@ export class KoaApi<P extends PrincipalFields = Principal> {
       requestId: "",
       method: port.method,
       target: port.target,
-      traceparent: port.header("traceparent"),
+      port,
     };
     try {
       // Routers may be mounted, and get routes, after the first request: each router's count is kept.

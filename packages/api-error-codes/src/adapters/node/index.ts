@@ -135,7 +135,7 @@ export class NodeApi<P extends PrincipalFields = Principal> {
       requestId: entered.requestId,
       method: port.method,
       target: port.target,
-      traceparent: port.header("traceparent"),
+      port,
     };
     const route = entered.kind === "routed" ? entered.route : undefined;
     const handler = route === undefined ? undefined : this.handlers.get(route);
