@@ -16,6 +16,7 @@ import { docsRoutes } from "./docs.js";
 import { Orders } from "./domain/orders.js";
 import { Tokens, type TokenTtl } from "./domain/tokens.js";
 import { seedDemoUsers, Users } from "./domain/users.js";
+import { german } from "./messages.js";
 import { buildOpenApiDocument, type OpenApiDocument } from "./openapi.js";
 import { RatesClient } from "./rates/client.js";
 import { adminRoutes } from "./routes/admin.js";
@@ -253,6 +254,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     openapi: document,
     logger: errorLogger(deps.logger),
     prometheus: metrics,
+    // Errors in English or German, and as RFC 9457 Problem Details to a client that asks for them.
+    languages: { de: german },
+    problemDetails: true,
   });
   for (const route of routes) {
     if (route.handler === undefined) continue;

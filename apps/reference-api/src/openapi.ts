@@ -4,17 +4,21 @@
  * the library's `errorResponses`, with the library's components for every registered code (the
  * service's own 100 included). The error catalogue is in `info.description`.
  */
-import { listCodes, toOpenApiTemplate } from "api-error-codes";
+import { listCodes, PROBLEM_CONTENT_TYPE, problemJson, toOpenApiTemplate } from "api-error-codes";
 import {
   API_ERROR_SCHEMA_NAME,
   codesMarkdownTable,
   errorComponentName,
   errorComponents,
   errorResponses,
+  type OpenApiOptions,
 } from "api-error-codes/openapi";
 import { TOO_MANY_ATTEMPTS, tooManyAttempts, tooManyAttemptsDetailsSchema } from "./errors.js";
 import { schemaNames } from "./routes/schemas.js";
 import type { JsonSchema, RouteSpec } from "./routes/spec.js";
+
+/** The service answers `Accept: application/problem+json` with Problem Details (see app.ts). */
+const ERRORS: OpenApiOptions = { problemDetails: true };
 
 export interface OpenApiDocument {
   openapi: "3.1.0";
@@ -97,7 +101,7 @@ function operation(route: RouteSpec): Record<string, unknown> {
   }
   op.responses = {
     [String(route.success.status)]: successResponse(route),
-    ...errorResponses(route.errors),
+    ...errorResponses(route.errors, ERRORS),
     // What no operation lists but any can meet (405 / 1 for another method, 431 / 3 for huge
     // headers, ...) still has the contract's shape.
     default: {
@@ -145,15 +149,23 @@ function prune(document: OpenApiDocument): void {
 
 /** The components of the library, with the precise `details` of the service's own code 100. */
 function components(): Record<string, unknown> {
-  const errors = errorComponents();
+  const errors = errorComponents(ERRORS);
   const name = errorComponentName(TOO_MANY_ATTEMPTS.code);
   const schema = errors.schemas[name] as { properties: Record<string, unknown> } | undefined;
   if (schema !== undefined) schema.properties.details = { ...tooManyAttemptsDetailsSchema };
   const response = errors.responses[name];
   if (response !== undefined) {
-    const example = tooManyAttempts(300);
-    for (const media of Object.values(response.content))
-      media.example = JSON.parse(JSON.stringify(example.toJSON()));
+    const example = JSON.parse(JSON.stringify(tooManyAttempts(300).toJSON()));
+    const problem = response.content[PROBLEM_CONTENT_TYPE];
+    for (const media of Object.values(response.content)) media.example = example;
+    if (problem !== undefined) {
+      (problem.schema as { properties: Record<string, unknown> }).properties.details = {
+        ...tooManyAttemptsDetailsSchema,
+      };
+      problem.example = JSON.parse(
+        problemJson(example, TOO_MANY_ATTEMPTS.status, { title: TOO_MANY_ATTEMPTS.message }),
+      );
+    }
     response.headers["Retry-After"] = {
       description: "Seconds until login attempts are accepted again.",
       required: true,

@@ -155,3 +155,20 @@ describe("options", () => {
     expect(() => new Pipeline(options as never, "api-error-codes/node")).toThrow(message);
   });
 });
+
+describe("a rule's text without its parameter", () => {
+  it("falls back to the catalogue's text for any rule", () => {
+    const details = {
+      violations: [
+        { in: "body", pointer: "/currency", rule: "enum", message: "must be an ISO 4217 currency code" },
+      ],
+    };
+    expect(
+      translate(de, {
+        code: 4,
+        message: "Invalid request: body /currency: must be an ISO 4217 currency code",
+        details,
+      }),
+    ).toBe("Ungültige Anfrage: Body /currency: ist ungültig");
+  });
+});

@@ -67,7 +67,12 @@ function summarized(said: Said): { first: Violation; total: number } | undefined
 }
 
 function violationText(messages: Messages, v: Violation): string | undefined {
-  const rule = messages.rules?.[v.rule] ?? messages.rules?.["*"];
+  const own = messages.rules?.[v.rule];
+  // A text that names the parameter says nothing useful without one (`enum` with no values given).
+  const rule =
+    own !== undefined && (v.expected !== undefined || !own.includes("{expected}"))
+      ? own
+      : messages.rules?.["*"];
   if (rule === undefined) return undefined;
   return fill(rule, { expected: v.expected === undefined ? "" : shown(v.expected) });
 }
