@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { type DestinationStream, type Logger, pino } from "pino";
 import { Registry } from "prom-client";
 import { PasswordHasher } from "./auth/passwords.js";
+import { catalogRoutes } from "./catalog.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
 import { Database } from "./db/database.js";
@@ -213,6 +214,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const routes = [
     ...routesOf(services, () => document as OpenApiDocument),
     ...statusRoutes(metrics, history),
+    ...catalogRoutes(),
   ];
   document = buildOpenApiDocument(
     routes.filter((route) => route.hidden !== true),
@@ -257,6 +259,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Errors in English or German, and as RFC 9457 Problem Details to a client that asks for them.
     languages: { de: german },
     problemDetails: true,
+    // Every answer links its code's page of the catalogue at /docs/errors.
+    docLinks: true,
   });
   for (const route of routes) {
     if (route.handler === undefined) continue;

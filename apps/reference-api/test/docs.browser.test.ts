@@ -87,4 +87,47 @@ describe.skipIf(!hasChromium)("/docs in a browser", () => {
     expect(problems).toStrictEqual([]);
     await page.close();
   }, 60_000);
+
+  it("the error catalogue at /docs/errors: a page per code, reached from an answer's Link header", async () => {
+    const answer = await fetch(`${api.base}/v1/nowhere`);
+    expect(answer.status).toBe(404);
+    const link = answer.headers.get("link");
+    expect(link).toBe('</docs/errors/10>; rel="help"');
+
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (error) => problems.push(error.message));
+    const index = await page.goto(`${api.base}/docs/errors`, { waitUntil: "load" });
+    expect(index?.status()).toBe(200);
+    expect(await page.title()).toBe("Reference API error codes");
+    const hrefs = await page
+      .locator("tbody a")
+      .evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+    expect(hrefs).toStrictEqual([
+      ...Array.from({ length: 13 }, (_, code) => `/docs/errors/${code}`),
+      "/docs/errors/100",
+    ]);
+    for (const href of hrefs) expect((await fetch(`${api.base}${href}`)).status, String(href)).toBe(200);
+
+    await page.locator('tbody a[href="/docs/errors/10"]').click();
+    await page.waitForURL(`${api.base}/docs/errors/10`);
+    expect(await page.locator("h1").textContent()).toBe("10 NOT_EXIST");
+    expect(await page.locator("#statuses").textContent()).toBe("404 (default 404)");
+    expect(await page.locator("#retry").textContent()).toBe("No: the same request gets the same answer.");
+    const example = JSON.parse((await page.locator("#example").textContent()) ?? "null");
+    expect(example.error_code).toBe(10);
+    const shown = await page.locator("#example").boundingBox();
+    expect(shown?.height ?? 0).toBeGreaterThan(20);
+
+    // The service's own code has its page too, and the page leads back to the index.
+    await page.goto(`${api.base}/docs/errors/100`, { waitUntil: "load" });
+    expect(await page.locator("h1").textContent()).toBe("100 TOO_MANY_ATTEMPTS");
+    expect(await page.locator("#retry").textContent()).toBe(
+      "Yes, after the time Retry-After gives (or with backoff).",
+    );
+    await page.locator('a[href="/docs/errors"]').click();
+    await page.waitForURL(`${api.base}/docs/errors`);
+    expect(problems).toStrictEqual([]);
+    await page.close();
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * The service says its errors in German when asked, in English otherwise, and as RFC 9457 Problem
- * Details to a client that asks for them; codes and details are the same in every form. Its OpenAPI
- * document describes both media types.
+ * Details to a client that asks for them (`type` is the code's page of /docs/errors); codes and
+ * details are the same in every form. Its OpenAPI document describes both media types.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "./support/backends.js";
@@ -74,8 +74,10 @@ describe("languages and Problem Details", () => {
     });
     expect(answer.status).toBe(404);
     expect(answer.headers.get("content-type")).toBe("application/problem+json; charset=utf-8");
-    expect(answer.json).toMatchObject({
-      title: expect.any(String),
+    expect(answer.headers.get("link")).toBe('</docs/errors/10>; rel="help"');
+    expect(answer.json).toStrictEqual({
+      type: "/docs/errors/10",
+      title: "Ressource nicht gefunden",
       status: 404,
       detail: "Ressource nicht gefunden",
       instance: `/v1/orders/${ABSENT}`,

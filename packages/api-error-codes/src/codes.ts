@@ -17,6 +17,11 @@ export interface CodeDefinition {
   readonly message: string;
   /** One line on when the code is used, for docs and OpenAPI. */
   readonly description: string;
+  /**
+   * The code's documentation page (an absolute URL, or a path on the API's own host): Problem
+   * Details' `type`, the `Link` header with the `docLinks` option, OpenAPI's `externalDocs`.
+   */
+  readonly docUrl?: string;
 }
 
 /** The thirteen codes of the contract. */
@@ -192,6 +197,8 @@ export interface CodeRegistration<C extends number = number, N extends string = 
   statuses?: readonly number[];
   message: string;
   description?: string;
+  /** The code's documentation page; see {@link documentCodes} for every code at once. */
+  docUrl?: string;
 }
 
 const NAME_PATTERN = /^[A-Z][A-Z0-9_]*$/;
@@ -223,6 +230,7 @@ export function registerCode<const C extends number, const N extends string>(
   }
   if (typeof message !== "string" || message.length === 0)
     throw new TypeError("registerCode: message is required");
+  if (input.docUrl !== undefined) checkDocUrl(input.docUrl, "registerCode");
   const definition = Object.freeze({
     code,
     name,
@@ -230,11 +238,15 @@ export function registerCode<const C extends number, const N extends string>(
     statuses: Object.freeze(statuses),
     message,
     description: input.description ?? message,
+    ...(input.docUrl === undefined ? {} : { docUrl: input.docUrl }),
   });
   const map = registry();
   const existing = map.get(code);
   if (existing !== undefined) {
-    if (JSON.stringify(existing) === JSON.stringify(definition)) return existing as typeof definition;
+    // documentCodes() may have given the registered one a page since.
+    const same = { ...existing, docUrl: definition.docUrl ?? existing.docUrl };
+    if (JSON.stringify(same) === JSON.stringify({ ...definition, docUrl: same.docUrl }))
+      return existing as typeof definition;
     throw new Error(`registerCode: code ${code} is already registered as ${existing.name}`);
   }
   for (const other of map.values()) {
@@ -243,4 +255,33 @@ export function registerCode<const C extends number, const N extends string>(
   }
   map.set(code, definition);
   return definition;
+}
+
+const DOC_URL = /^(?:https?:\/\/[^\s/]+|\/)[^\s]*$/;
+
+function checkDocUrl(url: string, caller: string): void {
+  if (typeof url !== "string" || !DOC_URL.test(url))
+    throw new TypeError(
+      `${caller}: docUrl "${String(url)}" must be an http(s) URL or a path starting with "/"`,
+    );
+}
+
+/**
+ * Gives every registered code without a documentation page one, from a template with `{code}` and
+ * `{name}` (e.g. the pages `api-error-codes catalog --format html` writes). Codes registered later
+ * are not affected; call it after registering yours.
+ * @example
+ * documentCodes("https://api.example.com/docs/errors/{code}");
+ * getCode(10)?.docUrl; // "https://api.example.com/docs/errors/10"
+ */
+export function documentCodes(template: string): void {
+  if (!template.includes("{code}") && !template.includes("{name}"))
+    throw new TypeError(`documentCodes: template "${template}" names neither {code} nor {name}`);
+  const map = registry();
+  for (const [code, definition] of map) {
+    if (definition.docUrl !== undefined) continue;
+    const docUrl = template.replaceAll("{code}", String(code)).replaceAll("{name}", definition.name);
+    checkDocUrl(docUrl, "documentCodes");
+    map.set(code, Object.freeze({ ...definition, docUrl }));
+  }
 }

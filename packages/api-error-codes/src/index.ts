@@ -13,6 +13,7 @@ export {
   type BuiltinStatusOf,
   type CodeDefinition,
   type CodeRegistration,
+  documentCodes,
   ErrorCode,
   FIRST_CUSTOM_CODE,
   getCode,

@@ -19,6 +19,13 @@ import { REQUEST_ID_PATTERN } from "./request-id.js";
 import { errorResponse } from "./response.js";
 
 export { codesJson, codesMarkdownTable, codesTextTable } from "./catalog.js";
+export {
+  type CatalogEntry,
+  type CatalogPage,
+  catalogEntries,
+  catalogMarkdown,
+  catalogPages,
+} from "./catalog-pages.js";
 
 /** A JSON Schema (2020-12) as plain JSON. `$ref` objects are schemas too. */
 export type JsonSchema = { [keyword: string]: JsonValue };
@@ -226,7 +233,15 @@ export function codeSchema(code: number): JsonSchema {
       error_message: { type: "string", minLength: 1, examples: [definition.message] },
       details: detailsSchema(definition.code),
     },
+    ...externalDocs(definition),
   };
+}
+
+/** A code's documentation page as the Schema Object's `externalDocs`, when it has one. */
+function externalDocs(definition: CodeDefinition): JsonSchema {
+  return definition.docUrl === undefined
+    ? {}
+    : { externalDocs: { description: `${definition.code} ${definition.name}`, url: definition.docUrl } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -499,6 +514,7 @@ export function problemSchema(code: number): JsonSchema {
       error_code: body.properties.error_code as JsonSchema,
       details: body.properties.details as JsonSchema,
     },
+    ...externalDocs(definition),
   };
 }
 
@@ -541,7 +557,8 @@ function contentOf(
 }
 
 function describe(definition: CodeDefinition): string {
-  return `${definition.code} ${definition.name}: ${definition.description}`;
+  const docs = definition.docUrl === undefined ? "" : ` (${definition.docUrl})`;
+  return `${definition.code} ${definition.name}: ${definition.description}${docs}`;
 }
 
 function singleResponse(definition: CodeDefinition, status: number, options: OpenApiOptions): ResponseObject {

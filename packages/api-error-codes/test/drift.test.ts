@@ -43,6 +43,7 @@ function shellProblems(block: Block): string[] {
   const library = JSON.parse(readFileSync(`${ROOT}packages/api-error-codes/package.json`, "utf8")) as {
     name: string;
     peerDependencies: Record<string, string>;
+    bin: Record<string, string>;
   };
   const checker = JSON.parse(readFileSync(`${ROOT}packages/checker/package.json`, "utf8")) as {
     bin: Record<string, string>;
@@ -60,6 +61,11 @@ function shellProblems(block: Block): string[] {
         (tool === "npm" && verb === "run" && rest[0] !== undefined && rest[0] in root.scripts) ||
         (tool === "npm" && verb === "install" && rest.every((name) => installable.has(name))) ||
         (tool === "npx" && verb !== undefined && verb in checker.bin) ||
+        // The library's own commands, tested in test/cli.test.ts and test/catalog-pages.test.ts.
+        (tool === "npx" &&
+          verb !== undefined &&
+          verb in library.bin &&
+          ["codes", "catalog"].includes(rest[0] ?? "")) ||
         (tool === "node" && verb === "--import" && rest[0] === "tsx" && existsSync(`${ROOT}${rest[1]}`));
       if (!ok) problems.push(`${where(block)}: "${command}" is not a command the repository has`);
     }

@@ -2,8 +2,12 @@
  * The command line as pure functions: arguments in, text and exit code out. Only `bin.ts` touches
  * the process, so every command can be tested without spawning one.
  */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { codesJson, codesMarkdownTable, codesTextTable } from "../catalog.js";
+import { catalogMarkdown, catalogPages } from "../catalog-pages.js";
 import { VERSION } from "./version.js";
 
 /** What a command produced; the entry point writes it out and exits with `exitCode`. */
@@ -23,6 +27,7 @@ export const HELP = `Usage: ${PROGRAM} <command> [options]
 
 Commands:
   codes [--format table|json|markdown]   print the error code table (default: table)
+  catalog [--format markdown|html]       the error catalogue: a page per code (see "catalog --help")
   check                                  moved: the conformance checker is its own package,
                                          run "npx api-error-codes-checker <baseUrl> --spec <file|url>"
 
@@ -43,6 +48,22 @@ Options:
 `;
 
 const CODES_HELP_HINT = `${PROGRAM} codes --help`;
+
+/** The text of `catalog --help`. */
+export const CATALOG_HELP = `Usage: ${PROGRAM} catalog [--format markdown|html] [--out <dir>] [--codes <module>]...
+
+Renders the error catalogue: for every registered code what it means, its statuses, the shape of
+details with an example, whether to retry and how to fix the request.
+
+Options:
+  -f, --format <format>   markdown (one document on stdout, the default) or html (a page per code
+                          and index.html, written to --out)
+  -o, --out <dir>         the folder for the HTML pages (created if missing)
+  -c, --codes <module>    a module that registers your own codes (registerCode); repeatable
+  -h, --help              show this help
+`;
+
+const CATALOG_HELP_HINT = `${PROGRAM} catalog --help`;
 
 const FORMATS = ["table", "json", "markdown"] as const;
 /** An output format of the `codes` command. */
@@ -98,6 +119,51 @@ export function codesCommand(args: readonly string[]): CliResult {
   return ok(renderCodes(format as CodesFormat));
 }
 
+/**
+ * `api-error-codes catalog`: Markdown on stdout, or HTML pages written to `--out`, after loading the
+ * modules `--codes` names (relative to the working directory), so the app's codes are included.
+ * @example
+ * await catalogCommand(["--format", "html", "--out", "public/errors", "--codes", "./dist/errors.js"]);
+ */
+export async function catalogCommand(args: readonly string[]): Promise<CliResult> {
+  const parsed = parse(
+    args,
+    {
+      format: { type: "string", short: "f" },
+      out: { type: "string", short: "o" },
+      codes: { type: "string", short: "c", multiple: true },
+      help: { type: "boolean", short: "h" },
+    },
+    false,
+  );
+  if (typeof parsed === "string") return usageError(`catalog: ${parsed}`, CATALOG_HELP_HINT);
+  if (parsed.values.help === true) return ok(CATALOG_HELP);
+  const format = parsed.values.format ?? "markdown";
+  if (format !== "markdown" && format !== "html")
+    return usageError(`catalog: --format must be markdown or html, got "${format}"`, CATALOG_HELP_HINT);
+  const out = parsed.values.out;
+  if (format === "html" && out === undefined)
+    return usageError("catalog: --format html needs --out <dir>", CATALOG_HELP_HINT);
+  for (const module of parsed.values.codes ?? []) {
+    try {
+      await import(pathToFileURL(resolve(module)).href);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+      return { exitCode: 1, stdout: "", stderr: `${PROGRAM}: catalog: cannot load ${module}: ${reason}\n` };
+    }
+  }
+  if (format === "markdown") {
+    if (out === undefined) return ok(catalogMarkdown());
+    await mkdir(out, { recursive: true });
+    await writeFile(join(out, "errors.md"), catalogMarkdown());
+    return ok(`${join(out, "errors.md")}\n`);
+  }
+  await mkdir(out as string, { recursive: true });
+  const pages = catalogPages();
+  for (const { path, html } of pages) await writeFile(join(out as string, path), html);
+  return ok(`${pages.length} pages in ${out as string}\n`);
+}
+
 /** What the entry point knows about the terminal (kept for callers of `run`; `codes` needs none of it). */
 export interface CliIo {
   readonly stdoutIsTTY?: boolean;
@@ -138,6 +204,8 @@ export async function run(argv: readonly string[], _io: CliIo = {}): Promise<Cli
   switch (command) {
     case "codes":
       return codesCommand(rest);
+    case "catalog":
+      return catalogCommand(rest);
     case "check":
       return { exitCode: EXIT_USAGE, stdout: "", stderr: CHECK_MOVED };
     default:

@@ -31,11 +31,6 @@ export interface PresentOptions {
 const MEDIA_TYPES = ["application/json", PROBLEM_CONTENT_TYPE];
 const ENGLISH: Messages = {};
 
-/** The documentation page of a code, when one was set. */
-function docUrlOf(code: number): string | undefined {
-  return (getCode(code) as { docUrl?: string } | undefined)?.docUrl;
-}
-
 export class Presenter {
   private readonly catalogs: Readonly<Record<string, Messages>>;
   /** The default language first: what a request without `Accept-Language` gets. */
@@ -91,7 +86,7 @@ export class Presenter {
       if (translated !== undefined) message = translated;
       headers["Content-Language"] = translated === undefined ? "en" : tag;
     }
-    const docUrl = docUrlOf(body.error_code);
+    const docUrl = getCode(body.error_code)?.docUrl;
     if (this.options.docLinks === true && docUrl !== undefined) headers.Link = `<${docUrl}>; rel="help"`;
     const problem =
       this.options.problemDetails === true &&
