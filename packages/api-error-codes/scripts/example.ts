@@ -2,12 +2,41 @@
  * `npm run example -- <name>`: starts one quickstart (the same orders API on each framework) on
  * PORT (default 3000) at 127.0.0.1, and prints its URL.
  */
+import { execFileSync, spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 
 const name = process.argv[2] ?? "";
 const port = Number(process.env.PORT ?? 3000);
 const host = "127.0.0.1";
+
+/** Next.js serves the quickstart itself: a production build, then `next start` (its own server). */
+function startNext(): void {
+  const app = fileURLToPath(new URL("../examples/next", import.meta.url));
+  const next = createRequire(import.meta.url).resolve("next/dist/bin/next");
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" as const };
+  execFileSync(process.execPath, [next, "build", "--webpack"], {
+    cwd: app,
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const server = spawn(process.execPath, [next, "start", "-p", String(port), "-H", host], { cwd: app, env });
+  server.stderr.pipe(process.stderr);
+  let output = "";
+  server.stdout.on("data", (chunk: Buffer) => {
+    output += chunk;
+    const url = /Local:\s+(http:\/\/\S+)/.exec(output)?.[1];
+    if (url !== undefined && /Ready in/.test(output)) {
+      console.log(`next quickstart listening on ${url}`);
+      output = "";
+      server.stdout.removeAllListeners("data");
+    }
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+  server.on("exit", (code) => process.exit(code ?? 0));
+}
 
 async function start(): Promise<Server> {
   switch (name) {
@@ -50,11 +79,14 @@ async function start(): Promise<Server> {
       return protectServer(createServer(getRequestListener(buildApi().fetch))).listen(port, host);
     }
     default:
-      console.error(`usage: npm run example -- node|express|fastify|hono|koa|fetch (got "${name}")`);
+      console.error(`usage: npm run example -- node|express|fastify|hono|koa|fetch|next (got "${name}")`);
       process.exit(2);
   }
 }
 
-const server = await start();
-if (!server.listening) await new Promise((resolve) => server.once("listening", resolve));
-console.log(`${name} quickstart listening on http://${host}:${(server.address() as AddressInfo).port}`);
+if (name === "next") startNext();
+else {
+  const server = await start();
+  if (!server.listening) await new Promise((resolve) => server.once("listening", resolve));
+  console.log(`${name} quickstart listening on http://${host}:${(server.address() as AddressInfo).port}`);
+}

@@ -175,7 +175,7 @@ const ESCAPES: Readonly<Record<string, string>> = {
   '"': "&quot;",
   "'": "&#39;",
 };
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
 
 const STYLE =
   "body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}" +
@@ -185,7 +185,7 @@ const STYLE =
 function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)}</title><style>${STYLE}</style></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body>
 ${body}
 </body>
@@ -215,12 +215,12 @@ export function catalogPages(
   const rows = entries
     .map(
       (e) =>
-        `<tr><td><a href="${escape(link(e.code))}">${e.code}</a></td><td>${escape(e.name)}</td><td>${e.statuses.join(", ")}</td><td>${escape(e.description)}</td></tr>`,
+        `<tr><td><a href="${escapeHtml(link(e.code))}">${e.code}</a></td><td>${escapeHtml(e.name)}</td><td>${e.statuses.join(", ")}</td><td>${escapeHtml(e.description)}</td></tr>`,
     )
     .join("\n");
   const index = page(
     title,
-    `<h1>${escape(title)}</h1>
+    `<h1>${escapeHtml(title)}</h1>
 <p>Every error answer is JSON: <code>{"error_code": int, "error_message": string, "details": any|null}</code>.</p>
 <table><thead><tr><th>code</th><th>name</th><th>statuses</th><th>when</th></tr></thead>
 <tbody>
@@ -232,19 +232,19 @@ ${rows}
     path: `${e.code}.html`,
     html: page(
       `${e.code} ${e.name} - ${title}`,
-      `<p><a href="${escape(home)}">${escape(title)}</a></p>
-<h1>${e.code} ${escape(e.name)}</h1>
-<p>${escape(e.description)}</p>
+      `<p><a href="${escapeHtml(home)}">${escapeHtml(title)}</a></p>
+<h1>${e.code} ${escapeHtml(e.name)}</h1>
+<p>${escapeHtml(e.description)}</p>
 <dl>
-<dt>Message</dt><dd>${escape(e.message)}</dd>
+<dt>Message</dt><dd>${escapeHtml(e.message)}</dd>
 <dt>Statuses</dt><dd id="statuses">${e.statuses.join(", ")} (default ${e.statuses[0]})</dd>
-<dt>Retry</dt><dd id="retry">${escape(e.retry)}</dd>
-<dt>How to fix</dt><dd id="fix">${escape(e.fix)}</dd>
+<dt>Retry</dt><dd id="retry">${escapeHtml(e.retry)}</dd>
+<dt>How to fix</dt><dd id="fix">${escapeHtml(e.fix)}</dd>
 </dl>
 <h2><code>details</code></h2>
-<pre id="details">${escape(json(e.details))}</pre>
+<pre id="details">${escapeHtml(json(e.details))}</pre>
 <h2>Example</h2>
-<pre id="example">${escape(json(e.example))}</pre>`,
+<pre id="example">${escapeHtml(json(e.example))}</pre>`,
     ),
   }));
   return [{ path: "index.html", html: index }, ...pages];

@@ -137,6 +137,7 @@ describe("parseErrorBody", () => {
     expect(parseErrorBody(serializeError(error), 422)).toStrictEqual({
       conforming: true,
       body: error.toJSON(),
+      form: "contract",
     });
     expect(parseErrorBody(error.toJSON()).conforming).toBe(true);
   });

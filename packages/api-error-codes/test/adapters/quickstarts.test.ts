@@ -1,5 +1,5 @@
 /**
- * The four quickstarts implement the same orders API and answer the same: each is started the way
+ * The quickstarts implement the same orders API and answer the same: each is started the way
  * the README says (`npm run example -- <name>`, here the script itself on PORT=0) and driven over HTTP.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
 const SCRIPT = fileURLToPath(new URL("../../scripts/example.ts", import.meta.url));
-const NAMES = ["node", "express", "fastify", "hono", "koa", "fetch"] as const;
+const NAMES = ["node", "express", "fastify", "hono", "koa", "fetch", "next"] as const;
 const running: ChildProcess[] = [];
 afterAll(() => {
   for (const child of running) child.kill();
@@ -87,5 +87,6 @@ describe("the quickstarts: one orders API, the same answers on every framework",
       body: { id: 1, item: "tea", quantity: 2, owner: "u-demo" },
     });
     for (const [i, answers] of rest.entries()) expect(answers, NAMES[i + 1]).toStrictEqual(first);
-  }, 60_000);
+    // Next.js builds the app for production first.
+  }, 240_000);
 });

@@ -58,6 +58,12 @@ type RouteMethod<P extends PrincipalFields> = <const C extends RouteContract>(
   handler: FetchHandler<P, C>,
 ) => FetchApi<P>;
 
+/** The methods a Next.js route file can export. */
+const NEXT_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+
+/** What a Next.js App Router `route.ts` exports: a handler for every method Next.js knows. */
+export type RouteHandlers = Record<(typeof NEXT_METHODS)[number], (request: Request) => Promise<Response>>;
+
 /** A HEAD answer carries its length: the runtime sends no body to count. */
 const respond = (answer: Answer, method: string): Response => toResponse(answer, method === "HEAD");
 
@@ -113,6 +119,19 @@ export class FetchApi<P extends PrincipalFields = Principal> {
       return respond(this.pipeline.fail(thrown, context), method);
     }
   };
+
+  /**
+   * The exports of a Next.js App Router route file: every method, all answered by this API, so a
+   * method the path does not have is 405 + Allow (not Next.js's bare 405) and a catch-all file
+   * (`app/[...path]/route.ts`) answers 404 / 10 in the contract. Routes use the full request path
+   * (`/api/orders/:id` for `app/api/orders/[id]/route.ts`).
+   * @example
+   * export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = api.routeHandlers();
+   */
+  routeHandlers(): RouteHandlers {
+    const handle = (request: Request) => this.fetch(request);
+    return Object.fromEntries(NEXT_METHODS.map((method) => [method, handle])) as RouteHandlers;
+  }
 
   /** The handler's result as a Response with `X-Request-Id`; an error Response of its own is guarded. */
   private async answer(result: unknown, context: ErrorContext): Promise<Response> {

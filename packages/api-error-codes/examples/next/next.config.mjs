@@ -1,0 +1,13 @@
+// `npm run example -- next`: the orders quickstart of ../fetch.ts, from outside this folder
+// (NodeNext-style `.js` specifiers naming `.ts` files), built with webpack: Turbopack maps no `.js`
+// to `.ts`. Trailing slashes are the API's to judge (404), not redirected.
+export default {
+  skipTrailingSlashRedirect: true,
+  // The repository's own type check covers these files (npm run typecheck).
+  typescript: { ignoreBuildErrors: true },
+  experimental: { externalDir: true },
+  webpack(config) {
+    config.resolve.extensionAlias = { ".js": [".ts", ".js"] };
+    return config;
+  },
+};
