@@ -8,6 +8,7 @@ export const entries = {
   hono: "src/adapters/hono/index.ts",
   node: "src/adapters/node/index.ts",
   koa: "src/adapters/koa/index.ts",
+  nest: "src/adapters/nest/index.ts",
   fetch: "src/adapters/fetch/index.ts",
   adapter: "src/pipeline/index.ts",
   client: "src/client/index.ts",

@@ -69,6 +69,12 @@ async function start(): Promise<Server> {
       ]);
       return protectServer(buildApp().app.listen(port, host));
     }
+    case "nest": {
+      const { buildApp } = await import("../examples/nest.js");
+      const app = await buildApp();
+      await app.listen(port, host);
+      return app.getHttpServer();
+    }
     case "fetch": {
       // On node, through @hono/node-server's Request bridge; Bun and Deno serve api.fetch themselves.
       const [{ buildApi }, { getRequestListener }, { protectServer }] = await Promise.all([
@@ -79,7 +85,9 @@ async function start(): Promise<Server> {
       return protectServer(createServer(getRequestListener(buildApi().fetch))).listen(port, host);
     }
     default:
-      console.error(`usage: npm run example -- node|express|fastify|hono|koa|fetch|next (got "${name}")`);
+      console.error(
+        `usage: npm run example -- node|express|fastify|hono|koa|nest|fetch|next (got "${name}")`,
+      );
       process.exit(2);
   }
 }

@@ -167,7 +167,7 @@ describe("drift", () => {
       .filter((row) => row.startsWith("| `"))
       .map((row) => row.split("|").map((cell) => cell.trim()));
     expect(rows.length).toBeGreaterThan(10);
-    for (const adapter of ["express", "fastify", "hono", "node"]) {
+    for (const adapter of ["express", "fastify", "hono", "node", "koa", "fetch", "nest"]) {
       const listed = rows
         .filter(([, , adapters]) => adapters === "all" || (adapters ?? "").split(", ").includes(adapter))
         .map(([, key]) => (key ?? "").replaceAll("`", ""));

@@ -124,6 +124,11 @@ beforeAll(() => {
     koa: "^3.0.0",
     "@koa/router": "^15.0.0",
     "@types/koa": "^3.0.0",
+    "@nestjs/common": "^12.0.0",
+    "@nestjs/core": "^12.0.0",
+    "@nestjs/platform-express": "^12.0.0",
+    "reflect-metadata": "^0.2.0",
+    rxjs: "^7.1.0",
     zod: "^4.0.0",
     "@types/node": "^20.19.0",
   });

@@ -179,13 +179,14 @@ const PIPELINE: Shape = {
     language: "languages",
     locales: "languages",
     protect:
-      "only the Express and Fastify adapters take it; call protectServer(server) on the server you start",
+      "only the Express, Fastify and NestJS adapters take it; call protectServer(server) on the server you start",
   },
 };
 
 /** Options only some adapters have, by adapter name. `false` for `protect` switches it off. */
 const ADAPTER_KEYS: Readonly<Record<string, Readonly<Record<string, Check | Shape>>>> = {
   "api-error-codes/express": { protect: PROTECT },
+  "api-error-codes/nest": { protect: PROTECT },
   // Fastify's own registration options arrive with the plugin's.
   "api-error-codes/fastify": { protect: PROTECT, prefix: string, logLevel: string, logSerializers: object },
 };

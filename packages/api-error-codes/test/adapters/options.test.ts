@@ -142,7 +142,7 @@ describe("options only some adapters have", () => {
       const error = await startupError(adapter, { options: { protect: {} } });
       expect(error).toBeInstanceOf(TypeError);
       expect((error as Error).message).toBe(
-        `api-error-codes/${adapter}: option "protect" is unknown: only the Express and Fastify adapters take it; call protectServer(server) on the server you start`,
+        `api-error-codes/${adapter}: option "protect" is unknown: only the Express, Fastify and NestJS adapters take it; call protectServer(server) on the server you start`,
       );
     }
   });

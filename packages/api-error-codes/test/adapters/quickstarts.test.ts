@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
 const SCRIPT = fileURLToPath(new URL("../../scripts/example.ts", import.meta.url));
-const NAMES = ["node", "express", "fastify", "hono", "koa", "fetch", "next"] as const;
+const TSCONFIG = fileURLToPath(new URL("../../tsconfig.json", import.meta.url));
+const NAMES = ["node", "express", "fastify", "hono", "koa", "nest", "fetch", "next"] as const;
 const running: ChildProcess[] = [];
 afterAll(() => {
   for (const child of running) child.kill();
@@ -15,7 +16,8 @@ afterAll(() => {
 
 function start(name: string): Promise<string> {
   const child = spawn(process.execPath, ["--import", "tsx", SCRIPT, name], {
-    env: { ...process.env, PORT: "0" },
+    // As `npm run example` runs it: tsx with the package's tsconfig (Nest's decorators need it).
+    env: { ...process.env, PORT: "0", TSX_TSCONFIG_PATH: TSCONFIG },
     stdio: ["ignore", "pipe", "ignore"],
   });
   running.push(child);

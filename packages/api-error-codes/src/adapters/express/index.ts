@@ -21,8 +21,8 @@ import { type ProtectOptions, protectServer } from "../../node/protect.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { claimApp } from "../../pipeline/options.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
-import type { ErrorContext, Pass } from "../../pipeline/port.js";
-import type { RouteContract } from "../../pipeline/route.js";
+import type { Answer, ErrorContext, Pass } from "../../pipeline/port.js";
+import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
 import { PREPARED, RouteScan, type Tagged } from "./routes.js";
 
@@ -116,27 +116,27 @@ class ExpressPort extends NodePort {
 export class ExpressApi<P extends PrincipalFields = Principal> {
   readonly pipeline: Pipeline<P>;
   private readonly scan: RouteScan<P>;
+  private readonly bodiesInRoutes: boolean;
 
-  constructor(app: Express, options: ExpressApiOptions<P> = {}) {
+  /**
+   * `host` is set by an adapter for a framework on top of Express (`api-error-codes/nest`): its
+   * routes read their bodies themselves, after authentication, so none is read before dispatch.
+   */
+  constructor(app: Express, options: ExpressApiOptions<P> = {}, host?: string) {
     const internals = app as unknown as AppInternals;
     const { protect = {} } = options;
-    this.pipeline = new Pipeline(options, "api-error-codes/express");
-    claimApp(app, "api-error-codes/express");
+    const name = host ?? "api-error-codes/express";
+    this.pipeline = new Pipeline(options, name);
+    this.bodiesInRoutes = host !== undefined;
+    claimApp(app, name);
     let router: unknown;
     if (typeof internals.lazyrouter === "function") {
       internals.lazyrouter();
       router = internals._router;
     } else router = internals.router;
-    this.scan = new RouteScan(this.pipeline, router, (req, status, text, thrown) => {
-      const raw = req as Req;
-      const context = {
-        requestId: raw[REQUEST_ID] ?? "",
-        method: raw.method ?? "GET",
-        target: raw.originalUrl ?? raw.url ?? "/",
-        port: new NodePort(raw),
-      };
-      return this.pipeline.guard(status, text, context, thrown);
-    });
+    this.scan = new RouteScan(this.pipeline, router, (req, status, text, thrown) =>
+      this.pipeline.guard(status, text, this.errorContext(req), thrown),
+    );
     this.takeOver(internals, protect);
   }
 
@@ -198,6 +198,34 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
     return context as unknown as ExpressContext<P, C>;
   }
 
+  /** Where an error of this request happened, for {@link Pipeline.fail} and its log entry. */
+  errorContext(req: IncomingMessage): ErrorContext {
+    const raw = req as Req;
+    const port = new NodePort(raw);
+    return {
+      requestId: raw[REQUEST_ID] ?? "",
+      method: port.method,
+      target: raw.originalUrl ?? port.target,
+      port,
+    };
+  }
+
+  /**
+   * A route's checks ({@link Pipeline.check}) for a request this app dispatched, with its request id;
+   * what passes is what {@link ExpressApi.context} then returns.
+   */
+  async check(req: IncomingMessage, route: PreparedRoute | undefined): Promise<Answer | Pass<P>> {
+    const raw = req as Req;
+    const outcome = await this.pipeline.check(
+      route,
+      new ExpressPort(raw, raw.originalUrl),
+      raw[REQUEST_ID] ?? "",
+      raw.params,
+    );
+    if (outcome.kind === "pass") raw[CONTEXT] = outcome;
+    return outcome;
+  }
+
   /**
    * Adds the routes registered so far to the route table now. Otherwise this happens on
    * `app.listen()` and, for routes added later, on the next request.
@@ -215,7 +243,7 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
    */
   private takeOver(app: AppInternals, protect: ProtectOptions | false): void {
     const dispatch = app.handle;
-    const { pipeline, scan } = this;
+    const { pipeline, scan, bodiesInRoutes } = this;
     app.handle = function handle(this: AppInternals, req: Req, res: ServerResponse): void {
       // Routed by the path below the app's mount point (req.url), logged with the whole one.
       const port = new NodePort(req);
@@ -251,7 +279,12 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
         };
         // A JSON body on a route without api.route() (read by express.json() or the app's own parser)
         // is read and checked here, with the same refusals; body-parser then finds it parsed.
-        if (entered.kind !== "routed" || entered.route !== undefined || !pipeline.jsonBody(port)) {
+        if (
+          bodiesInRoutes ||
+          entered.kind !== "routed" ||
+          entered.route !== undefined ||
+          !pipeline.jsonBody(port)
+        ) {
           // An api.route() route reads the body itself, unless express.json() gets there first.
           if (entered.kind === "routed" && entered.route?.contract.schema?.body !== undefined) {
             if (req.headers["content-encoding"] === undefined && pipeline.jsonBody(port)) tap(req);

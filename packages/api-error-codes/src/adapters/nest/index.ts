@@ -1,0 +1,235 @@
+/**
+ * The contract on NestJS (11 and 12, Express platform). One call after `NestFactory.create()`:
+ * the Express app underneath is adapted (404 / 405 + Allow / OPTIONS / 501 from Nest's own routes,
+ * `X-Request-Id`, malformed HTTP), a global guard runs each route's contract (auth 6/7/8/9 before
+ * the body, the hardened body 413/415/3/4, validation 3/5/4), and a global filter answers whatever
+ * is thrown (Nest's `HttpException`s included, their `errorCode` naming a registered code) with the
+ * contract's JSON.
+ * @example
+ * const app = await NestFactory.create(AppModule, { bodyParser: false });
+ * apiErrorCodes(app, { auth: { lookup: findSession } });
+ * await app.listen(3000);
+ * // in a controller:
+ * @Post() @Contract({ auth: true, schema: { body: NewOrder } })
+ * create(@Checked() { body, principal }: Validated<typeof contract>) { ... }
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  type ArgumentMetadata,
+  type ArgumentsHost,
+  type CanActivate,
+  createParamDecorator,
+  type ExceptionFilter,
+  type ExecutionContext,
+  type INestApplication,
+  ValidationPipe as NestValidationPipe,
+  SetMetadata,
+  type ValidationPipeOptions,
+} from "@nestjs/common";
+import { Reflector } from "@nestjs/core";
+import type { Express } from "express";
+import { ApiError } from "../../api-error.js";
+import { listCodes } from "../../codes.js";
+import type { ViolationLocation } from "../../details.js";
+import { writeAnswer } from "../../node/port.js";
+import { type ProtectOptions, protectServer } from "../../node/protect.js";
+import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
+import type { PipelineOptions } from "../../pipeline/pipeline.js";
+import type { Answer, Pass } from "../../pipeline/port.js";
+import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
+import { pathOf } from "../../pipeline/routes.js";
+import type { ValidatedRequest } from "../../pipeline/types.js";
+import { type ClassValidatorErrorLike, fromClassValidatorErrors } from "../../validation/foreign.js";
+import { ExpressApi } from "../express/index.js";
+
+export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
+// Named here so that a user's declarations can refer to them (TS2742 otherwise).
+export type { Principal, PrincipalFields } from "../../pipeline/auth.js";
+export type { RouteContract } from "../../pipeline/route.js";
+export { notRealized } from "../../pipeline/routes.js";
+
+const NAME = "api-error-codes/nest";
+const CONTRACT = "api-error-codes:contract";
+
+export interface NestApiOptions<P extends PrincipalFields = Principal> extends PipelineOptions<P> {
+  /**
+   * The server Nest made answers malformed HTTP with the contract ({@link protectServer}, with these
+   * timeouts). `false` leaves it as Nest makes it.
+   */
+  protect?: ProtectOptions | false;
+}
+
+/** What `@Checked()` gives a handler whose route has contract `C`. */
+export type Validated<
+  C extends RouteContract = RouteContract,
+  P extends PrincipalFields = Principal,
+> = ValidatedRequest<P, C>;
+
+/**
+ * A route's contract, run by the adapter's guard before the handler: `auth` (with `roles` /
+ * `scopes`) and `schema` (`params`, `query`, `headers`, `body`: JSON Schema, zod, TypeBox or any
+ * Standard Schema), exactly as on every other adapter.
+ * @example
+ * @Get(":id") @Contract({ schema: { params: IdParams } })
+ */
+export function Contract(contract: RouteContract): MethodDecorator {
+  return SetMetadata(CONTRACT, contract);
+}
+
+const PASSED = Symbol("api-error-codes.passed");
+type Req = IncomingMessage & { body?: unknown; [PASSED]?: Pass<PrincipalFields> };
+
+/** The route's validated, converted parts and principal: what passed its contract. */
+export const Checked = createParamDecorator(
+  (_data: unknown, context: ExecutionContext) => context.switchToHttp().getRequest<Req>()[PASSED],
+);
+
+/** class-validator's errors of one argument, until the pipe knows where the argument came from. */
+class Invalid extends Error {
+  constructor(readonly errors: readonly ClassValidatorErrorLike[]) {
+    super("invalid");
+  }
+}
+
+const LOCATIONS: Readonly<Record<string, ViolationLocation>> = {
+  body: "body",
+  query: "query",
+  param: "path",
+};
+
+/**
+ * Nest's `ValidationPipe` (class-validator DTOs) whose failures are the contract's 3 / 5 / 4 with a
+ * violation and pointer per broken constraint, instead of a 400 with a list of sentences.
+ * @example
+ * app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }));
+ */
+export class ValidationPipe extends NestValidationPipe {
+  constructor(options: Omit<ValidationPipeOptions, "exceptionFactory"> = {}) {
+    super({ ...options, exceptionFactory: (errors) => new Invalid(errors as ClassValidatorErrorLike[]) });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      throw ApiError.fromViolations(
+        fromClassValidatorErrors(error.errors, LOCATIONS[metadata.type] ?? "body"),
+      );
+    }
+  }
+}
+
+/** A refusal the guard decided: the filter sends it as it is. */
+class Refused extends Error {
+  constructor(readonly answer: Answer) {
+    super(`${answer.status}`);
+  }
+}
+
+/** The adapter for one Nest application; made by {@link apiErrorCodes}. */
+export class NestApi<P extends PrincipalFields = Principal> implements CanActivate, ExceptionFilter {
+  readonly express: ExpressApi<P>;
+  private readonly reflector = new Reflector();
+  private readonly prepared = new WeakMap<object, PreparedRoute | null>();
+
+  constructor(app: INestApplication, options: NestApiOptions<P>) {
+    const http = app.getHttpAdapter();
+    if (http.getType() !== "express") {
+      throw new TypeError(
+        `${NAME}: the ${http.getType()} platform is not supported yet; use @nestjs/platform-express`,
+      );
+    }
+    this.express = new ExpressApi(http.getInstance() as Express, options, NAME);
+    const { protect = {} } = options;
+    if (protect !== false) protectServer(app.getHttpServer(), protect);
+  }
+
+  get pipeline() {
+    return this.express.pipeline;
+  }
+
+  /** The global guard: the route's contract, or the hardened body and query for a route without one. */
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== "http") return true;
+    const req = context.switchToHttp().getRequest<Req>();
+    const handler = context.getHandler();
+    let route = this.prepared.get(handler);
+    if (route === undefined) {
+      const contract = this.reflector.get(CONTRACT, handler) as RouteContract | undefined;
+      route =
+        contract === undefined
+          ? null
+          : this.pipeline.prepare(contract, `${NAME}: ${context.getClass().name}.${handler.name}`);
+      this.prepared.set(handler, route);
+    }
+    const outcome = await this.express.check(req, route ?? undefined);
+    if (outcome.kind === "answer") throw new Refused(outcome);
+    req[PASSED] = outcome;
+    // What @Body() reads: the hardened parse (Nest's own body parser is off).
+    req.body = outcome.body;
+    return true;
+  }
+
+  /** The global filter: every exception becomes the contract's answer. */
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Req>();
+    const res = http.getResponse<ServerResponse>();
+    writeAnswer(req, res, this.answerFor(exception, req));
+  }
+
+  private answerFor(exception: unknown, req: Req): Answer {
+    if (exception instanceof Refused) return exception.answer;
+    const context = this.express.errorContext(req);
+    const status = statusOf(exception);
+    // Nest's router answers a path no controller has with its own NotFoundException.
+    if (
+      status === 404 &&
+      this.pipeline.table.resolve(context.method, pathOf(context.target)).kind === "not_found"
+    )
+      return this.pipeline.notFound(context);
+    return this.pipeline.fail(withErrorCode(exception, status), context);
+  }
+}
+
+function statusOf(exception: unknown): number | undefined {
+  const getStatus = (exception as { getStatus?: unknown } | null)?.getStatus;
+  return typeof getStatus === "function" ? (getStatus.call(exception) as number) : undefined;
+}
+
+/**
+ * NestJS 12's `errorCode` (`new ConflictException("...", { errorCode: "QUOTA_SPENT" })`) naming a
+ * registered code sent with that status: that code, with the exception's message.
+ */
+function withErrorCode(exception: unknown, status: number | undefined): unknown {
+  const name = (exception as { errorCode?: unknown } | null)?.errorCode;
+  if (typeof name !== "string" || status === undefined) return exception;
+  const definition = listCodes().find((d) => d.name === name && d.statuses.includes(status));
+  if (definition === undefined) return exception;
+  const message = (exception as Error).message;
+  return new ApiError(definition.code, null, {
+    status,
+    cause: exception,
+    ...(status < 500 ? { message } : {}),
+  });
+}
+
+/**
+ * Makes a Nest application keep the contract; call it after `NestFactory.create(AppModule,
+ * { bodyParser: false })` and before `app.listen()`.
+ * @example
+ * const app = await NestFactory.create(AppModule, { bodyParser: false });
+ * apiErrorCodes(app, { auth: { lookup: findSession } });
+ */
+export function apiErrorCodes<P extends PrincipalFields = Principal>(
+  app: INestApplication,
+  options: NestApiOptions<P> = {},
+): NestApi<P> {
+  const api = new NestApi<P>(app, options);
+  // biome-ignore lint/correctness/useHookAtTopLevel: Nest's app methods, not React hooks
+  app.useGlobalGuards(api);
+  // biome-ignore lint/correctness/useHookAtTopLevel: Nest's app methods, not React hooks
+  app.useGlobalFilters(api);
+  return api;
+}
