@@ -21,7 +21,7 @@ import { type ProtectOptions, protectServer } from "../../node/protect.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { claimApp } from "../../pipeline/options.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
-import type { Answer, ErrorContext, Pass } from "../../pipeline/port.js";
+import { type Answer, type ErrorContext, isThenable, type Pass } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
 import { PREPARED, RouteScan, type Tagged } from "./routes.js";
@@ -214,16 +214,18 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
    * A route's checks ({@link Pipeline.check}) for a request this app dispatched, with its request id;
    * what passes is what {@link ExpressApi.context} then returns.
    */
-  async check(req: IncomingMessage, route: PreparedRoute | undefined): Promise<Answer | Pass<P>> {
+  check(
+    req: IncomingMessage,
+    route: PreparedRoute | undefined,
+  ): Answer | Pass<P> | Promise<Answer | Pass<P>> {
     const raw = req as Req;
-    const outcome = await this.pipeline.check(
-      route,
-      new ExpressPort(raw, raw.originalUrl),
-      raw[REQUEST_ID] ?? "",
-      raw.params,
-    );
-    if (outcome.kind === "pass") raw[CONTEXT] = outcome;
-    return outcome;
+    const port = new ExpressPort(raw, raw.originalUrl);
+    const outcome = this.pipeline.check(route, port, raw[REQUEST_ID] ?? "", raw.params);
+    const keep = (done: Answer | Pass<P>): Answer | Pass<P> => {
+      if (done.kind === "pass") raw[CONTEXT] = done;
+      return done;
+    };
+    return isThenable(outcome) ? Promise.resolve(outcome).then(keep) : keep(outcome);
   }
 
   /**

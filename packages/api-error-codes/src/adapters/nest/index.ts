@@ -35,12 +35,12 @@ import { writeAnswer } from "../../node/port.js";
 import { type ProtectOptions, protectServer } from "../../node/protect.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import type { PipelineOptions } from "../../pipeline/pipeline.js";
-import type { Answer, Pass } from "../../pipeline/port.js";
+import { type Answer, isThenable, type Pass } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import { pathOf } from "../../pipeline/routes.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
 import { type ClassValidatorErrorLike, fromClassValidatorErrors } from "../../validation/foreign.js";
-import { ExpressApi } from "../express/index.js";
+import { ExpressApi, type ExpressApiOptions } from "../express/index.js";
 
 export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
 // Named here so that a user's declarations can refer to them (TS2742 otherwise).
@@ -51,13 +51,8 @@ export { notRealized } from "../../pipeline/routes.js";
 const NAME = "api-error-codes/nest";
 const CONTRACT = "api-error-codes:contract";
 
-export interface NestApiOptions<P extends PrincipalFields = Principal> extends PipelineOptions<P> {
-  /**
-   * The server Nest made answers malformed HTTP with the contract ({@link protectServer}, with these
-   * timeouts). `false` leaves it as Nest makes it.
-   */
-  protect?: ProtectOptions | false;
-}
+/** The Express adapter's options: the pipeline's, and `protect` for the server Nest makes. */
+export type NestApiOptions<P extends PrincipalFields = Principal> = ExpressApiOptions<P>;
 
 /** What `@Checked()` gives a handler whose route has contract `C`. */
 export type Validated<
@@ -127,6 +122,15 @@ class Refused extends Error {
   }
 }
 
+/** A request that passed: what `@Checked()` and `@Body()` read; a refusal goes to the filter. */
+function admit(req: Req, outcome: Answer | Pass<PrincipalFields>): true {
+  if (outcome.kind === "answer") throw new Refused(outcome);
+  req[PASSED] = outcome;
+  // The hardened parse (Nest's own body parser is off).
+  req.body = outcome.body;
+  return true;
+}
+
 /** The adapter for one Nest application; made by {@link apiErrorCodes}. */
 export class NestApi<P extends PrincipalFields = Principal> implements CanActivate, ExceptionFilter {
   readonly express: ExpressApi<P>;
@@ -149,26 +153,25 @@ export class NestApi<P extends PrincipalFields = Principal> implements CanActiva
     return this.express.pipeline;
   }
 
-  /** The global guard: the route's contract, or the hardened body and query for a route without one. */
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /**
+   * The global guard: the route's contract, or the hardened body and query for a route without one.
+   * Synchronous unless a token lookup, a body or a schema has to be awaited.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== "http") return true;
     const req = context.switchToHttp().getRequest<Req>();
     const handler = context.getHandler();
     let route = this.prepared.get(handler);
     if (route === undefined) {
       const contract = this.reflector.get(CONTRACT, handler) as RouteContract | undefined;
-      route =
-        contract === undefined
-          ? null
-          : this.pipeline.prepare(contract, `${NAME}: ${context.getClass().name}.${handler.name}`);
+      const where = `${NAME}: ${context.getClass().name}.${handler.name}`;
+      route = contract === undefined ? null : this.pipeline.prepare(contract, where);
       this.prepared.set(handler, route);
     }
-    const outcome = await this.express.check(req, route ?? undefined);
-    if (outcome.kind === "answer") throw new Refused(outcome);
-    req[PASSED] = outcome;
-    // What @Body() reads: the hardened parse (Nest's own body parser is off).
-    req.body = outcome.body;
-    return true;
+    const outcome = this.express.check(req, route ?? undefined);
+    return isThenable(outcome)
+      ? Promise.resolve(outcome).then((done) => admit(req, done))
+      : admit(req, outcome);
   }
 
   /** The global filter: every exception becomes the contract's answer. */
