@@ -24,6 +24,7 @@ import { lookup, openapi, routes } from "./app.js";
 import { buildSpecApp as fastifySpecApp, viaInject } from "./fastify-support.js";
 import { overHttp, type Send } from "./harness.js";
 import { buildSpecApp as honoSpecApp, inProcess } from "./hono-apps.js";
+import { nestSpecApp } from "./nest-app.js";
 
 export { buildSpecApp as fastifySpecApp } from "./fastify-support.js";
 export { buildSpecApp as honoSpecApp } from "./hono-apps.js";
@@ -31,12 +32,12 @@ export { buildSpecApp as honoSpecApp } from "./hono-apps.js";
 export type AdapterName = "node" | "express" | "fastify" | "hono";
 export const ADAPTERS: readonly AdapterName[] = ["node", "express", "fastify", "hono"];
 /**
- * Every adapter the bad-input corpus runs on a real socket: the four and Koa. The fetch adapter is
+ * Every adapter the bad-input corpus runs on a real socket: the four, Koa and NestJS. The fetch adapter is
  * not among them: on node it sees requests through a Request bridge that has already normalized
  * the URL (`..`, `\`) and joined repeated headers, so those corpus rows cannot reach it as sent.
  */
-export type TargetName = AdapterName | "koa" | "fetch";
-export const TARGETS: readonly TargetName[] = [...ADAPTERS, "koa"];
+export type TargetName = AdapterName | "koa" | "nest" | "fetch";
+export const TARGETS: readonly TargetName[] = [...ADAPTERS, "koa", "nest"];
 
 /** One adapter running the shared app. */
 export interface Target {
@@ -228,6 +229,22 @@ export async function buildKoa(options: BuildOptions = {}): Promise<Target> {
   return socketTarget("koa", server, port, options);
 }
 
+/** The shared app on NestJS 12 (Express platform), on the server Nest makes. */
+export async function buildNest(options: BuildOptions = {}): Promise<Target> {
+  const protect = options.timeouts === undefined ? {} : { protect: options.timeouts };
+  const { app } = await nestSpecApp({ ...adapterOptions(options), ...protect });
+  const server = checkOften(app.getHttpServer() as Server, options);
+  await app.listen(0, "127.0.0.1");
+  const port = (server.address() as AddressInfo).port;
+  const agent = options.keepAlive ? new Agent({ keepAlive: true, maxSockets: 8 }) : undefined;
+  const close = async () => {
+    agent?.destroy();
+    server.closeAllConnections();
+    await app.close();
+  };
+  return { name: "nest", transport: "socket", send: overHttp(port, agent), port, close };
+}
+
 /** The shared app as a fetch handler, served by node through @hono/node-server's Request bridge. */
 export async function buildFetch(options: BuildOptions = {}): Promise<Target> {
   const api = createFetchApi({
@@ -254,6 +271,7 @@ const BUILDERS: Record<TargetName, (options?: BuildOptions) => Promise<Target>> 
   fastify: buildFastify,
   hono: buildHono,
   koa: buildKoa,
+  nest: buildNest,
   fetch: buildFetch,
 };
 

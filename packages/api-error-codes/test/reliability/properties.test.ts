@@ -17,6 +17,7 @@ import {
   buildFetch,
   buildHono,
   buildKoa,
+  buildNest,
   buildNode,
   type Target,
 } from "../adapters/builders.js";
@@ -264,6 +265,7 @@ describe("properties: every adapter keeps the contract on arbitrary requests", (
       buildFastify(),
       buildHono(),
       buildKoa({ keepAlive: true }),
+      buildNest({ keepAlive: true }),
       buildFetch({ keepAlive: true }),
     ]);
   });
