@@ -10,7 +10,7 @@ import { build, type Target, type TargetName } from "./builders.js";
 import { type Answer, check } from "./harness.js";
 import { type Scenario, scenarios } from "./scenarios.js";
 
-const NAMES: readonly TargetName[] = ["node", "express", "fastify", "hono", "koa", "fetch"];
+const NAMES: readonly TargetName[] = ["node", "express", "fastify", "hono", "koa", "nest", "fetch"];
 const present = { languages: { de }, problemDetails: true };
 
 /** Error scenarios with a body to compare (HEAD and 204 have none). */
@@ -57,6 +57,10 @@ describe.each(NAMES)("%s with languages and Problem Details", (name) => {
     expect(body.error_code).toBe(want.error_code);
     expect(body.details).toStrictEqual(want.details);
     expect(body.error_message).not.toBe(want.error_message);
+    // A summary of violations stays one (said once, not translated again on its way out).
+    expect(body.error_message.startsWith("Ungültige Anfrage: ")).toBe(
+      want.error_message.startsWith("Invalid request: "),
+    );
     if (!body.error_message.startsWith("Ungültige Anfrage: ")) expect(GERMAN).toContain(body.error_message);
 
     const problem = await target.send(asked(scenario, { accept: "application/problem+json" }));
