@@ -32,12 +32,13 @@ export { buildSpecApp as honoSpecApp } from "./hono-apps.js";
 export type AdapterName = "node" | "express" | "fastify" | "hono";
 export const ADAPTERS: readonly AdapterName[] = ["node", "express", "fastify", "hono"];
 /**
- * Every adapter the bad-input corpus runs on a real socket: the four, Koa and NestJS. The fetch adapter is
+ * Every adapter the bad-input corpus runs on a real socket: the four, Koa and NestJS (Express and
+ * Fastify platforms). The fetch adapter is
  * not among them: on node it sees requests through a Request bridge that has already normalized
  * the URL (`..`, `\`) and joined repeated headers, so those corpus rows cannot reach it as sent.
  */
-export type TargetName = AdapterName | "koa" | "nest" | "fetch";
-export const TARGETS: readonly TargetName[] = [...ADAPTERS, "koa", "nest"];
+export type TargetName = AdapterName | "koa" | "nest" | "nest-fastify" | "fetch";
+export const TARGETS: readonly TargetName[] = [...ADAPTERS, "koa", "nest", "nest-fastify"];
 
 /** One adapter running the shared app. */
 export interface Target {
@@ -229,10 +230,13 @@ export async function buildKoa(options: BuildOptions = {}): Promise<Target> {
   return socketTarget("koa", server, port, options);
 }
 
-/** The shared app on NestJS 12 (Express platform), on the server Nest makes. */
-export async function buildNest(options: BuildOptions = {}): Promise<Target> {
+/** The shared app on NestJS 12 (Express platform unless told), on the server Nest makes. */
+export async function buildNest(
+  options: BuildOptions = {},
+  platform: "express" | "fastify" = "express",
+): Promise<Target> {
   const protect = options.timeouts === undefined ? {} : { protect: options.timeouts };
-  const { app } = await nestSpecApp({ ...adapterOptions(options), ...protect });
+  const { app } = await nestSpecApp({ ...adapterOptions(options), ...protect }, {}, platform);
   const server = checkOften(app.getHttpServer() as Server, options);
   await app.listen(0, "127.0.0.1");
   const port = (server.address() as AddressInfo).port;
@@ -242,7 +246,8 @@ export async function buildNest(options: BuildOptions = {}): Promise<Target> {
     server.closeAllConnections();
     await app.close();
   };
-  return { name: "nest", transport: "socket", send: overHttp(port, agent), port, close };
+  const name = platform === "express" ? "nest" : "nest-fastify";
+  return { name, transport: "socket", send: overHttp(port, agent), port, close };
 }
 
 /** The shared app as a fetch handler, served by node through @hono/node-server's Request bridge. */
@@ -272,6 +277,7 @@ const BUILDERS: Record<TargetName, (options?: BuildOptions) => Promise<Target>> 
   hono: buildHono,
   koa: buildKoa,
   nest: buildNest,
+  "nest-fastify": (options) => buildNest(options, "fastify"),
   fetch: buildFetch,
 };
 

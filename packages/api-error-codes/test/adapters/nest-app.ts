@@ -6,8 +6,16 @@
 import "reflect-metadata";
 import { Controller, Delete, Get, Module, Patch, Post, Put, Res } from "@nestjs/common";
 import { NestFactory } from "@nestjs/core";
+import { FastifyAdapter, type NestFastifyApplication } from "@nestjs/platform-fastify";
 import type { Response } from "express";
-import { apiErrorCodes, Checked, Contract, type NestApiOptions } from "../../src/adapters/nest/index.js";
+import type { FastifyReply } from "fastify";
+import {
+  apiErrorCodes,
+  Checked,
+  Contract,
+  frameworkErrors,
+  type NestApiOptions,
+} from "../../src/adapters/nest/index.js";
 import { lookup, openapi, routes, type SpecContext } from "./app.js";
 
 const VERBS = { GET: Get, POST: Post, PUT: Put, DELETE: Delete, PATCH: Patch } as const;
@@ -25,12 +33,18 @@ function specController(extra: Record<string, (res: Response) => unknown> = {}) 
     const name = `route${i}`;
     define(
       name,
-      async (passed: SpecContext, res: Response) => {
+      async (passed: SpecContext, res: Response | FastifyReply) => {
         const answer = await route.handler(passed);
-        if (answer.headers !== undefined) res.set(answer.headers);
-        res.status(answer.status);
-        if (answer.body === undefined) res.end();
-        else res.json(answer.body);
+        if ("json" in res) {
+          if (answer.headers !== undefined) res.set(answer.headers);
+          res.status(answer.status);
+          if (answer.body === undefined) res.end();
+          else res.json(answer.body);
+          return;
+        }
+        res.status(answer.status).headers(answer.headers ?? {});
+        if (answer.body === undefined) res.send();
+        else res.type("application/json; charset=utf-8").send(JSON.stringify(answer.body));
       },
       [VERBS[route.method](route.path), Contract(route.contract)],
     );
@@ -45,14 +59,21 @@ function specController(extra: Record<string, (res: Response) => unknown> = {}) 
   return SpecController;
 }
 
-/** The shared app on Nest's Express platform, adapted; not yet listening. */
+/** The shared app on Nest's Express (default) or Fastify platform, adapted; not yet listening. */
 export async function nestSpecApp(
   options: NestApiOptions = {},
   extra: Record<string, (res: Response) => unknown> = {},
+  platform: "express" | "fastify" = "express",
 ) {
   class AppModule {}
   Module({ controllers: [specController(extra)] })(AppModule);
-  const app = await NestFactory.create(AppModule, { bodyParser: false, logger: false });
+  const app =
+    platform === "express"
+      ? await NestFactory.create(AppModule, { bodyParser: false, logger: false })
+      : await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter({ frameworkErrors }), {
+          bodyParser: false,
+          logger: false,
+        });
   const api = apiErrorCodes(app, { auth: { lookup }, openapi, logger: false, ...options });
   return { app, api };
 }

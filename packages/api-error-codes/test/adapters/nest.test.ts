@@ -68,6 +68,22 @@ describe("nest 12, express platform", () => {
   });
 });
 
+describe("nest 12, fastify platform", () => {
+  let app: INestApplication;
+  let send: Send;
+
+  beforeAll(async () => {
+    ({ app } = await nestSpecApp({}, {}, "fastify"));
+    await app.listen(0, "127.0.0.1");
+    send = overHttp((app.getHttpServer().address() as AddressInfo).port);
+  });
+  afterAll(() => app.close());
+
+  it.each(scenarios.map((s) => [s.name, s] as const))("%s", async (_scenario, scenario) => {
+    check(scenario, await send(scenario));
+  });
+});
+
 describe("nest: class-validator DTOs through the adapter's ValidationPipe", () => {
   class NewNote {
     @IsString()

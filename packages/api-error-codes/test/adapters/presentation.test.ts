@@ -10,7 +10,16 @@ import { build, type Target, type TargetName } from "./builders.js";
 import { type Answer, check } from "./harness.js";
 import { type Scenario, scenarios } from "./scenarios.js";
 
-const NAMES: readonly TargetName[] = ["node", "express", "fastify", "hono", "koa", "nest", "fetch"];
+const NAMES: readonly TargetName[] = [
+  "node",
+  "express",
+  "fastify",
+  "hono",
+  "koa",
+  "nest",
+  "nest-fastify",
+  "fetch",
+];
 const present = { languages: { de }, problemDetails: true };
 
 /** Error scenarios with a body to compare (HEAD and 204 have none). */

@@ -266,6 +266,7 @@ describe("properties: every adapter keeps the contract on arbitrary requests", (
       buildHono(),
       buildKoa({ keepAlive: true }),
       buildNest({ keepAlive: true }),
+      buildNest({ keepAlive: true }, "fastify"),
       buildFetch({ keepAlive: true }),
     ]);
   });

@@ -174,17 +174,24 @@ function fail(runtime: Runtime, thrown: unknown, request: FastifyRequest, reply:
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   fallback ??= { pipeline: new Pipeline({ logger: false }), logger: undefined };
   const runtime = runtimes.get(request.server) ?? fallback;
-  let thrown: unknown = error;
+  fail(runtime, routerError(runtime.pipeline, error, request), request, reply);
+}
+
+/** What to answer for an error of Fastify's router (also under NestJS's Fastify platform). */
+export function routerError(
+  pipeline: Pipeline<PrincipalFields>,
+  error: FastifyError,
+  request: FastifyRequest,
+): unknown {
   if (error.code === "FST_ERR_BAD_URL") {
-    const resolved = runtime.pipeline.table.resolve(request.method, request.url);
-    if (resolved.kind === "bad_request") thrown = resolved.error;
-  } else if (error.code === "FST_ERR_MAX_PARAM_LENGTH") {
-    const config = request.server.initialConfig;
-    const max = config.routerOptions?.maxParamLength ?? config.maxParamLength ?? 100;
-    const message = `Path parameters are limited to ${max} characters`;
-    thrown = ApiError.invalidValue([{ in: "path", pointer: "", rule: "maxLength", message, expected: max }]);
+    const resolved = pipeline.table.resolve(request.method, request.url);
+    return resolved.kind === "bad_request" ? resolved.error : error;
   }
-  fail(runtime, thrown, request, reply);
+  if (error.code !== "FST_ERR_MAX_PARAM_LENGTH") return error;
+  const config = request.server.initialConfig;
+  const max = config.routerOptions?.maxParamLength ?? config.maxParamLength ?? 100;
+  const message = `Path parameters are limited to ${max} characters`;
+  return ApiError.invalidValue([{ in: "path", pointer: "", rule: "maxLength", message, expected: max }]);
 }
 
 /**

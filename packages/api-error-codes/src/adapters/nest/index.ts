@@ -1,7 +1,7 @@
 /**
- * The contract on NestJS (11 and 12, Express platform). One call after `NestFactory.create()`:
- * the Express app underneath is adapted (404 / 405 + Allow / OPTIONS / 501 from Nest's own routes,
- * `X-Request-Id`, malformed HTTP), a global guard runs each route's contract (auth 6/7/8/9 before
+ * The contract on NestJS 12, on its Express or Fastify platform. One call after
+ * `NestFactory.create()`: the platform underneath is adapted (404 / 405 + Allow / OPTIONS / 501
+ * from Nest's own routes, `X-Request-Id`, malformed HTTP), a global guard runs each route's contract (auth 6/7/8/9 before
  * the body, the hardened body 413/415/3/4, validation 3/5/4), and a global filter answers whatever
  * is thrown (Nest's `HttpException`s included, their `errorCode` naming a registered code) with the
  * contract's JSON.
@@ -13,7 +13,6 @@
  * @Post() @Contract({ auth: true, schema: { body: NewOrder } })
  * create(@Checked() { body, principal }: Validated<typeof contract>) { ... }
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   type ArgumentMetadata,
   type ArgumentsHost,
@@ -28,25 +27,27 @@ import {
 } from "@nestjs/common";
 import { Reflector } from "@nestjs/core";
 import type { Express } from "express";
+import type { FastifyInstance } from "fastify";
 import { ApiError } from "../../api-error.js";
 import { listCodes } from "../../codes.js";
 import type { ViolationLocation } from "../../details.js";
-import { writeAnswer } from "../../node/port.js";
 import { type ProtectOptions, protectServer } from "../../node/protect.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
-import type { PipelineOptions } from "../../pipeline/pipeline.js";
+import type { Pipeline } from "../../pipeline/pipeline.js";
 import { type Answer, isThenable, type Pass } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import { pathOf } from "../../pipeline/routes.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
 import { type ClassValidatorErrorLike, fromClassValidatorErrors } from "../../validation/foreign.js";
-import { ExpressApi, type ExpressApiOptions } from "../express/index.js";
+import type { ExpressApiOptions } from "../express/index.js";
+import { expressPlatform, fastifyPlatform, type Platform } from "./platforms.js";
 
 export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
 // Named here so that a user's declarations can refer to them (TS2742 otherwise).
 export type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 export type { RouteContract } from "../../pipeline/route.js";
 export { notRealized } from "../../pipeline/routes.js";
+export { frameworkErrors } from "./platforms.js";
 
 const NAME = "api-error-codes/nest";
 const CONTRACT = "api-error-codes:contract";
@@ -72,7 +73,8 @@ export function Contract(contract: RouteContract): MethodDecorator {
 }
 
 const PASSED = Symbol("api-error-codes.passed");
-type Req = IncomingMessage & { body?: unknown; [PASSED]?: Pass<PrincipalFields> };
+/** Nest's request object on either platform (Express's `req`, Fastify's `request`). */
+type Req = { body?: unknown; [PASSED]?: Pass<PrincipalFields> };
 
 /** The route's validated, converted parts and principal: what passed its contract. */
 export const Checked = createParamDecorator(
@@ -133,24 +135,23 @@ function admit(req: Req, outcome: Answer | Pass<PrincipalFields>): true {
 
 /** The adapter for one Nest application; made by {@link apiErrorCodes}. */
 export class NestApi<P extends PrincipalFields = Principal> implements CanActivate, ExceptionFilter {
-  readonly express: ExpressApi<P>;
+  private readonly platform: Platform<P>;
   private readonly reflector = new Reflector();
   private readonly prepared = new WeakMap<object, PreparedRoute | null>();
 
   constructor(app: INestApplication, options: NestApiOptions<P>) {
     const http = app.getHttpAdapter();
-    if (http.getType() !== "express") {
-      throw new TypeError(
-        `${NAME}: the ${http.getType()} platform is not supported yet; use @nestjs/platform-express`,
-      );
-    }
-    this.express = new ExpressApi(http.getInstance() as Express, options, NAME);
+    const type = http.getType();
+    if (type === "express") this.platform = expressPlatform(http.getInstance() as Express, options, NAME);
+    else if (type === "fastify")
+      this.platform = fastifyPlatform(http.getInstance() as FastifyInstance, options, NAME);
+    else throw new TypeError(`${NAME}: the ${type} platform is not supported (express and fastify are)`);
     const { protect = {} } = options;
     if (protect !== false) protectServer(app.getHttpServer(), protect);
   }
 
-  get pipeline() {
-    return this.express.pipeline;
+  get pipeline(): Pipeline<P> {
+    return this.platform.pipeline;
   }
 
   /**
@@ -168,7 +169,7 @@ export class NestApi<P extends PrincipalFields = Principal> implements CanActiva
       route = contract === undefined ? null : this.pipeline.prepare(contract, where);
       this.prepared.set(handler, route);
     }
-    const outcome = this.express.check(req, route ?? undefined);
+    const outcome = this.platform.check(req, route ?? undefined);
     return isThenable(outcome)
       ? Promise.resolve(outcome).then((done) => admit(req, done))
       : admit(req, outcome);
@@ -178,13 +179,12 @@ export class NestApi<P extends PrincipalFields = Principal> implements CanActiva
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const req = http.getRequest<Req>();
-    const res = http.getResponse<ServerResponse>();
-    writeAnswer(req, res, this.answerFor(exception, req));
+    this.platform.write(req, http.getResponse(), this.answerFor(exception, req));
   }
 
   private answerFor(exception: unknown, req: Req): Answer {
     if (exception instanceof Refused) return exception.answer;
-    const context = this.express.errorContext(req);
+    const context = this.platform.errorContext(req);
     const status = statusOf(exception);
     // Nest's router answers a path no controller has with its own NotFoundException.
     if (

@@ -1,0 +1,149 @@
+/**
+ * What the Nest adapter needs of the HTTP platform under Nest: route decisions before Nest runs,
+ * the request's checks, the context of an error and writing an answer. On Express it is the Express
+ * adapter; on Fastify the few hooks below (Nest owns Fastify's not-found and error handlers, so the
+ * Fastify plugin cannot be used as it is).
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Express } from "express";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { NodePort, writeAnswer } from "../../node/port.js";
+import type { PrincipalFields } from "../../pipeline/auth.js";
+import { Pipeline } from "../../pipeline/pipeline.js";
+import type { Answer, ErrorContext, Pass } from "../../pipeline/port.js";
+import type { PreparedRoute } from "../../pipeline/route.js";
+import { requestId } from "../../response.js";
+import { ExpressApi, type ExpressApiOptions } from "../express/index.js";
+import { routerError } from "../fastify/index.js";
+
+/** One platform under Nest, as the adapter's guard and filter use it. */
+export interface Platform<P extends PrincipalFields> {
+  readonly pipeline: Pipeline<P>;
+  /** {@link Pipeline.check} for a request Nest routed; `req` is what Nest's `getRequest()` gives. */
+  check(req: unknown, route: PreparedRoute | undefined): Answer | Pass<P> | Promise<Answer | Pass<P>>;
+  errorContext(req: unknown): ErrorContext;
+  /** Writes `answer`; `res` is what Nest's `getResponse()` gives. */
+  write(req: unknown, res: unknown, answer: Answer): void;
+}
+
+/** The Express platform: the Express adapter, with bodies read by the routes' guard. */
+export function expressPlatform<P extends PrincipalFields>(
+  app: Express,
+  options: ExpressApiOptions<P>,
+  name: string,
+): Platform<P> {
+  const api = new ExpressApi(app, options, name);
+  return {
+    pipeline: api.pipeline,
+    check: (req, route) => api.check(req as IncomingMessage, route),
+    errorContext: (req) => api.errorContext(req as IncomingMessage),
+    write: (req, res, answer) => writeAnswer(req as IncomingMessage, res as ServerResponse, answer),
+  };
+}
+
+const REQUEST_ID = Symbol("api-error-codes.request-id");
+const CONTENT_TYPE = Symbol("api-error-codes.content-type");
+/** What Fastify 5's body stage takes for a media type; anything else it refuses with 415 before any guard. */
+const MEDIA_TYPE = /^\s*[\w!#$%&'*.^`|~+-]+\/[\w!#$%&'*.^`|~+-]+\s*(?:;|$)/;
+const FASTIFY_PIPELINES = new WeakMap<object, Pipeline<PrincipalFields>>();
+
+/**
+ * The option of `new FastifyAdapter({ frameworkErrors })` that answers what Fastify's router refuses
+ * before any hook runs (bad percent-encoding, an overlong path parameter) by the contract. Fastify
+ * takes it only when the instance is made, before `apiErrorCodes(app)` can add anything.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const pipeline = FASTIFY_PIPELINES.get(request.server) ?? new Pipeline({ logger: false });
+  const port = new NodePort(request.raw);
+  const context = {
+    requestId: requestId(port.header("x-request-id")),
+    method: port.method,
+    target: port.target,
+    port,
+  };
+  sendAnswer(reply, pipeline.fail(routerError(pipeline, error, request), context));
+}
+
+function sendAnswer(reply: FastifyReply, answer: Answer): FastifyReply {
+  return reply
+    .status(answer.status)
+    .headers(answer.headers)
+    .send(answer.body === "" ? undefined : answer.body);
+}
+type Raw = IncomingMessage & { [REQUEST_ID]?: string; [CONTENT_TYPE]?: string };
+
+/** The request as the guard reads it: with the `Content-Type` the client sent. */
+class FastifyNestPort extends NodePort {
+  override header(name: string): string | undefined {
+    const sent = (this.req as Raw)[CONTENT_TYPE];
+    return name === "content-type" && sent !== undefined ? sent : super.header(name);
+  }
+}
+
+const METHODS_OF = (method: string | string[]): string[] => (Array.isArray(method) ? method : [method]);
+
+/**
+ * The Fastify platform (Fastify 5 under `@nestjs/platform-fastify` 12): the route table learns
+ * Nest's routes as Fastify registers them; every request is entered before Nest runs (405 + Allow,
+ * OPTIONS, 501, the request id); no body is parsed before the guard, so authentication comes first.
+ */
+export function fastifyPlatform<P extends PrincipalFields>(
+  instance: FastifyInstance,
+  options: ExpressApiOptions<P>,
+  name: string,
+): Platform<P> {
+  const pipeline = new Pipeline<P>(options, name);
+  FASTIFY_PIPELINES.set(instance, pipeline);
+  instance.addHook("onRoute", (route) => {
+    for (const method of METHODS_OF(route.method)) {
+      if (method !== "HEAD") pipeline.table.markRealized(method, route.url);
+    }
+  });
+  // Every media type passes unread: the guard reads and checks the body after authentication.
+  instance.removeAllContentTypeParsers();
+  instance.addContentTypeParser("*", (_request: FastifyRequest, _payload: unknown, done) =>
+    done(null, undefined),
+  );
+  const errorContext = (request: FastifyRequest): ErrorContext => {
+    const port = new NodePort(request.raw);
+    return {
+      requestId: (request.raw as Raw)[REQUEST_ID] ?? "",
+      method: port.method,
+      target: port.target,
+      port,
+    };
+  };
+  const send = sendAnswer;
+  instance.addHook("onRequest", (request, reply, done) => {
+    const raw = request.raw as Raw;
+    const entered = pipeline.enter(new NodePort(raw));
+    if (entered.kind === "answer") return send(reply, entered);
+    raw[REQUEST_ID] = entered.requestId;
+    // Fastify would refuse a malformed media type (415) before authentication: the guard judges it.
+    const type = raw.headers["content-type"];
+    if (type !== undefined && !MEDIA_TYPE.test(type)) {
+      raw[CONTENT_TYPE] = type;
+      raw.headers["content-type"] = "application/octet-stream";
+    }
+    reply.header("X-Request-Id", entered.requestId);
+    if (entered.kind === "preflight") return send(reply, entered.answer);
+    done();
+  });
+  return {
+    pipeline,
+    check: (req, route) => {
+      const request = req as FastifyRequest;
+      const raw = request.raw as Raw;
+      return pipeline.check(
+        route,
+        new FastifyNestPort(raw),
+        raw[REQUEST_ID] ?? "",
+        request.params as Record<string, string>,
+      );
+    },
+    errorContext: (req) => errorContext(req as FastifyRequest),
+    write: (_req, res, answer) => {
+      send(res as FastifyReply, answer);
+    },
+  };
+}
