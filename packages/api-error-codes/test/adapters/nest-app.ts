@@ -64,14 +64,16 @@ export async function nestSpecApp(
   options: NestApiOptions = {},
   extra: Record<string, (res: Response) => unknown> = {},
   platform: "express" | "fastify" = "express",
+  /** Nest's own body parser, which the adapter asks to be off: on to test that it says so. */
+  bodyParser = false,
 ) {
   class AppModule {}
   Module({ controllers: [specController(extra)] })(AppModule);
   const app =
     platform === "express"
-      ? await NestFactory.create(AppModule, { bodyParser: false, logger: false })
+      ? await NestFactory.create(AppModule, { bodyParser, logger: false })
       : await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter({ frameworkErrors }), {
-          bodyParser: false,
+          bodyParser,
           logger: false,
         });
   const api = apiErrorCodes(app, { auth: { lookup }, openapi, logger: false, ...options });

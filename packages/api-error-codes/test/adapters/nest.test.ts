@@ -138,3 +138,29 @@ describe("nest: class-validator DTOs through the adapter's ValidationPipe", () =
     ]);
   });
 });
+
+describe("nest: an app that kept Nest's body parser", () => {
+  it.each(["express", "fastify"] as const)("answers 500 / 0 and logs how to fix it (%s)", async (platform) => {
+    const logged: string[] = [];
+    const logger = { info: () => {}, error: (entry: object) => logged.push(JSON.stringify(entry)) };
+    const { app } = await nestSpecApp({ logger }, {}, platform, true);
+    await app.listen(0, "127.0.0.1");
+    try {
+      const port = (app.getHttpServer().address() as AddressInfo).port;
+      const response = await fetch(`http://127.0.0.1:${port}/items`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer member-token" },
+        body: '{"name":"pear","quantity":1}',
+      });
+      expect(response.status).toBe(500);
+      expect(await response.json()).toStrictEqual({
+        error_code: 0,
+        error_message: "Unknown server side error occurred",
+        details: null,
+      });
+      expect(logged.some((line) => line.includes("{ bodyParser: false }"))).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -26,6 +26,13 @@ export interface Platform<P extends PrincipalFields> {
   write(req: unknown, res: unknown, answer: Answer): void;
 }
 
+/** Nest's own body parser ran before the guard: the contract can no longer read the body first. */
+function parsedAlready(name: string): TypeError {
+  return new TypeError(
+    `${name}: Nest's body parser read this request's body before the contract could; create the app with NestFactory.create(AppModule, { bodyParser: false })`,
+  );
+}
+
 /** The Express platform: the Express adapter, with bodies read by the routes' guard. */
 export function expressPlatform<P extends PrincipalFields>(
   app: Express,
@@ -35,7 +42,11 @@ export function expressPlatform<P extends PrincipalFields>(
   const api = new ExpressApi(app, options, name);
   return {
     pipeline: api.pipeline,
-    check: (req, route) => api.check(req as IncomingMessage, route),
+    check: (req, route) => {
+      // Express 5 leaves `req.body` undefined until a parser sets it.
+      if ((req as { body?: unknown }).body !== undefined) throw parsedAlready(name);
+      return api.check(req as IncomingMessage, route);
+    },
     errorContext: (req) => api.errorContext(req as IncomingMessage),
     write: (req, res, answer) => writeAnswer(req as IncomingMessage, res as ServerResponse, answer),
   };
@@ -133,6 +144,8 @@ export function fastifyPlatform<P extends PrincipalFields>(
     pipeline,
     check: (req, route) => {
       const request = req as FastifyRequest;
+      // The adapter's parser leaves every body undefined and unread.
+      if (request.body !== undefined) throw parsedAlready(name);
       const raw = request.raw as Raw;
       return pipeline.check(
         route,
