@@ -19,7 +19,7 @@ export interface CodeDefinition {
   readonly description: string;
   /**
    * The code's documentation page (an absolute URL, or a path on the API's own host): Problem
-   * Details' `type`, the `Link` header with the `docLinks` option, OpenAPI's `externalDocs`.
+   * Details' `type`, the `Link` header with the `docLinks` option, OpenAPI response descriptions.
    */
   readonly docUrl?: string;
 }

@@ -233,15 +233,7 @@ export function codeSchema(code: number): JsonSchema {
       error_message: { type: "string", minLength: 1, examples: [definition.message] },
       details: detailsSchema(definition.code),
     },
-    ...externalDocs(definition),
   };
-}
-
-/** A code's documentation page as the Schema Object's `externalDocs`, when it has one. */
-function externalDocs(definition: CodeDefinition): JsonSchema {
-  return definition.docUrl === undefined
-    ? {}
-    : { externalDocs: { description: `${definition.code} ${definition.name}`, url: definition.docUrl } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -514,7 +506,6 @@ export function problemSchema(code: number): JsonSchema {
       error_code: body.properties.error_code as JsonSchema,
       details: body.properties.details as JsonSchema,
     },
-    ...externalDocs(definition),
   };
 }
 
@@ -556,6 +547,7 @@ function contentOf(
   return content;
 }
 
+/** A code in a response's description; its documentation page there too (not in the schema, which strict validators compile). */
 function describe(definition: CodeDefinition): string {
   const docs = definition.docUrl === undefined ? "" : ` (${definition.docUrl})`;
   return `${definition.code} ${definition.name}: ${definition.description}${docs}`;

@@ -85,6 +85,39 @@ describe("next.js route handlers (next build, next start)", () => {
     check(scenario, await send(scenario));
   });
 
+  it.each([
+    [
+      "not-found",
+      404,
+      { error_code: 10, error_message: "Resource not found", details: { method: "GET", path: "/signals" } },
+    ],
+    ["unauthorized", 401, { error_code: 6, error_message: "Authentication is required", details: null }],
+    [
+      "forbidden",
+      403,
+      { error_code: 9, error_message: "Access to this operation is forbidden", details: null },
+    ],
+    ["error", 500, { error_code: 0, error_message: "Unknown server side error occurred", details: null }],
+  ])("Next's %s in a route handler is answered by the contract", async (signal, status, body) => {
+    const scenario = {
+      name: signal,
+      method: "GET",
+      path: `/signals?with=${signal}`,
+      expect: { status, body },
+    };
+    check(scenario, await send(scenario));
+  });
+
+  it("Next's redirect() stays Next's answer", async () => {
+    const answer = await send({
+      name: "redirect",
+      method: "GET",
+      path: "/signals?with=redirect",
+      expect: { status: 307 },
+    });
+    expect([answer.status, answer.headers.location]).toStrictEqual([307, "/items/1"]);
+  });
+
   const theirs = scenarios.filter((s) => NEXT_ANSWERS[s.name] !== undefined);
   it.each(theirs.map((s) => [s.name, s] as const))("Next.js decides: %s", async (name, scenario) => {
     expect((await send(scenario)).status).toBe(NEXT_ANSWERS[name]?.status);

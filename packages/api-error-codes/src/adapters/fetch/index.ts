@@ -16,11 +16,13 @@ import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
 import { JSON_CONTENT_TYPE } from "../../response.js";
 import { toResponse, WebPort } from "../../web/port.js";
+import { NEXT_METHODS, type NextRouteHandler, type NextRouteHandlers, nextSignal } from "./next.js";
 
 // Named here so that a user's declarations can refer to them (TS2742 otherwise).
 export type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 export type { RouteContract } from "../../pipeline/route.js";
 export { notRealized } from "../../pipeline/routes.js";
+export { NEXT_METHODS, type NextRouteHandler, type NextRouteHandlers } from "./next.js";
 
 /** What a handler receives: the validated request parts and the web `Request`. */
 export interface FetchContext<P extends PrincipalFields = Principal, C extends RouteContract = RouteContract>
@@ -58,12 +60,6 @@ type RouteMethod<P extends PrincipalFields> = <const C extends RouteContract>(
   handler: FetchHandler<P, C>,
 ) => FetchApi<P>;
 
-/** The methods a Next.js route file can export. */
-const NEXT_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
-
-/** What a Next.js App Router `route.ts` exports: a handler for every method Next.js knows. */
-export type RouteHandlers = Record<(typeof NEXT_METHODS)[number], (request: Request) => Promise<Response>>;
-
 /** A HEAD answer carries its length: the runtime sends no body to count. */
 const respond = (answer: Answer, method: string): Response => toResponse(answer, method === "HEAD");
 
@@ -94,7 +90,10 @@ export class FetchApi<P extends PrincipalFields = Principal> {
     this.route("DELETE", path, contract, handler);
 
   /** The fetch handler: `Bun.serve({ fetch: api.fetch })`, `export default { fetch: api.fetch }`. */
-  readonly fetch = async (request: Request): Promise<Response> => {
+  readonly fetch = (request: Request): Promise<Response> => this.serve(request);
+
+  /** `signal` tells a framework's own thrown signals (Next.js's) from errors. */
+  private async serve(request: Request, signal?: typeof nextSignal): Promise<Response> {
     const port = new WebPort(request);
     const method = port.method;
     const entered = this.pipeline.enter(port);
@@ -116,21 +115,23 @@ export class FetchApi<P extends PrincipalFields = Principal> {
       const result = await handler({ ...outcome, request } as FetchContext<P>);
       return await this.answer(result, context);
     } catch (thrown) {
-      return respond(this.pipeline.fail(thrown, context), method);
+      const own = signal?.(thrown, this.pipeline, context);
+      return respond(own ?? this.pipeline.fail(thrown, context), method);
     }
-  };
+  }
 
   /**
    * The exports of a Next.js App Router route file: every method, all answered by this API, so a
    * method the path does not have is 405 + Allow (not Next.js's bare 405) and a catch-all file
    * (`app/[...path]/route.ts`) answers 404 / 10 in the contract. Routes use the full request path
-   * (`/api/orders/:id` for `app/api/orders/[id]/route.ts`).
+   * (`/api/orders/:id` for `app/api/orders/[id]/route.ts`). Next's `notFound()`, `unauthorized()`
+   * and `forbidden()` answer 404 / 10, 401 / 6 and 403 / 9; its `redirect()` passes through to Next.
    * @example
    * export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = api.routeHandlers();
    */
-  routeHandlers(): RouteHandlers {
-    const handle = (request: Request) => this.fetch(request);
-    return Object.fromEntries(NEXT_METHODS.map((method) => [method, handle])) as RouteHandlers;
+  routeHandlers(): NextRouteHandlers {
+    const handler: NextRouteHandler = (request) => this.serve(request, nextSignal);
+    return Object.fromEntries(NEXT_METHODS.map((method) => [method, handler])) as NextRouteHandlers;
   }
 
   /** The handler's result as a Response with `X-Request-Id`; an error Response of its own is guarded. */
