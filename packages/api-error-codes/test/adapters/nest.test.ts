@@ -99,7 +99,10 @@ describe("nest: class-validator DTOs through the adapter's ValidationPipe", () =
   class NotesController {
     // esbuild emits no design:paramtypes, so the DTO is named (tsc with emitDecoratorMetadata needs no expectedType).
     @Post()
-    create(@Body(new ValidationPipe({ expectedType: NewNote, whitelist: true, forbidNonWhitelisted: true })) note: NewNote) {
+    create(
+      @Body(new ValidationPipe({ expectedType: NewNote, whitelist: true, forbidNonWhitelisted: true }))
+      note: NewNote,
+    ) {
       return note;
     }
   }
@@ -118,19 +121,28 @@ describe("nest: class-validator DTOs through the adapter's ValidationPipe", () =
   afterAll(() => app.close());
 
   const post = async (body: string) => {
-    const response = await fetch(`${base}/notes`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const response = await fetch(`${base}/notes`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
     return { status: response.status, body: await response.json() };
   };
 
   it("passes a valid DTO", async () => {
-    expect(await post('{"title":"milk","priority":2}')).toStrictEqual({ status: 201, body: { title: "milk", priority: 2 } });
+    expect(await post('{"title":"milk","priority":2}')).toStrictEqual({
+      status: 201,
+      body: { title: "milk", priority: 2 },
+    });
   });
 
   it("answers each broken constraint as a violation with its pointer", async () => {
     const { status, body } = await post('{"title":"ab","priority":"high","extra":1}');
     expect(status).toBe(400);
     expect(body.error_code).toBe(3);
-    expect(body.details.violations.map((v: { pointer: string; rule: string }) => [v.pointer, v.rule])).toStrictEqual([
+    expect(
+      body.details.violations.map((v: { pointer: string; rule: string }) => [v.pointer, v.rule]),
+    ).toStrictEqual([
       ["/extra", "additionalProperties"],
       ["/title", "minLength"],
       ["/priority", "minimum"],
@@ -140,27 +152,30 @@ describe("nest: class-validator DTOs through the adapter's ValidationPipe", () =
 });
 
 describe("nest: an app that kept Nest's body parser", () => {
-  it.each(["express", "fastify"] as const)("answers 500 / 0 and logs how to fix it (%s)", async (platform) => {
-    const logged: string[] = [];
-    const logger = { info: () => {}, error: (entry: object) => logged.push(JSON.stringify(entry)) };
-    const { app } = await nestSpecApp({ logger }, {}, platform, true);
-    await app.listen(0, "127.0.0.1");
-    try {
-      const port = (app.getHttpServer().address() as AddressInfo).port;
-      const response = await fetch(`http://127.0.0.1:${port}/items`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: "Bearer member-token" },
-        body: '{"name":"pear","quantity":1}',
-      });
-      expect(response.status).toBe(500);
-      expect(await response.json()).toStrictEqual({
-        error_code: 0,
-        error_message: "Unknown server side error occurred",
-        details: null,
-      });
-      expect(logged.some((line) => line.includes("{ bodyParser: false }"))).toBe(true);
-    } finally {
-      await app.close();
-    }
-  });
+  it.each(["express", "fastify"] as const)(
+    "answers 500 / 0 and logs how to fix it (%s)",
+    async (platform) => {
+      const logged: string[] = [];
+      const logger = { info: () => {}, error: (entry: object) => logged.push(JSON.stringify(entry)) };
+      const { app } = await nestSpecApp({ logger }, {}, platform, true);
+      await app.listen(0, "127.0.0.1");
+      try {
+        const port = (app.getHttpServer().address() as AddressInfo).port;
+        const response = await fetch(`http://127.0.0.1:${port}/items`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: "Bearer member-token" },
+          body: '{"name":"pear","quantity":1}',
+        });
+        expect(response.status).toBe(500);
+        expect(await response.json()).toStrictEqual({
+          error_code: 0,
+          error_message: "Unknown server side error occurred",
+          details: null,
+        });
+        expect(logged.some((line) => line.includes("{ bodyParser: false }"))).toBe(true);
+      } finally {
+        await app.close();
+      }
+    },
+  );
 });

@@ -31,7 +31,7 @@ import type { FastifyInstance } from "fastify";
 import { ApiError } from "../../api-error.js";
 import { listCodes } from "../../codes.js";
 import type { ViolationLocation } from "../../details.js";
-import { type ProtectOptions, protectServer } from "../../node/protect.js";
+import { protectServer } from "../../node/protect.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import type { Pipeline } from "../../pipeline/pipeline.js";
 import { type Answer, isThenable, type Pass } from "../../pipeline/port.js";
