@@ -97,7 +97,12 @@ describe("api-error-codes-check against the reference API", () => {
   };
 
   it("passes every check with a member token: admin-only checks are skipped with the reason", async () => {
-    const report = await run(["--token", tokens.member, "--expired-token", tokens.expired, "--allow-writes"]);
+    // The = form: a random token may start with "-", which would read as an option.
+    const report = await run([
+      `--token=${tokens.member}`,
+      `--expired-token=${tokens.expired}`,
+      "--allow-writes",
+    ]);
     console.log(`checker against the reference API (member): ${JSON.stringify(report.summary)}`);
     const admin = report.results.filter((r) => r.operation === "GET /v1/admin/users" && r.skipped === true);
     expect(admin.map((r) => r.check)).toContain("param-range:limit:maximum");
