@@ -36,6 +36,8 @@ export class Presenter {
   /** The default language first: what a request without `Accept-Language` gets. */
   private readonly tags: string[];
   private readonly vary: string;
+  /** Whether `languages` or `defaultLanguage` was given. */
+  private readonly translates: boolean;
 
   /** `undefined` when no option asks for anything: answers then go out exactly as built. */
   static create(options: PresentOptions, dev: boolean, adapter: string): Presenter | undefined {
@@ -58,10 +60,10 @@ export class Presenter {
       );
     }
     this.tags = [fallback, ...Object.keys(this.catalogs).filter((tag) => tag !== fallback)];
+    this.translates = options.languages !== undefined || options.defaultLanguage !== undefined;
     const vary: string[] = [];
     if (options.problemDetails === true) vary.push("Accept");
-    if (options.languages !== undefined || options.defaultLanguage !== undefined)
-      vary.push("Accept-Language");
+    if (this.translates) vary.push("Accept-Language");
     this.vary = vary.join(", ");
   }
 
@@ -74,7 +76,7 @@ export class Presenter {
       headers.Vary = headers.Vary === undefined ? this.vary : `${headers.Vary}, ${this.vary}`;
     let message = body.error_message;
     let language: Messages = ENGLISH;
-    if (this.options.languages !== undefined || this.options.defaultLanguage !== undefined) {
+    if (this.translates) {
       const asked = new Negotiator({ headers: { "accept-language": header("accept-language") } }).language(
         this.tags,
       );

@@ -16,7 +16,7 @@ import { scenarios } from "./scenarios.js";
 
 registerCode({ code: 160, name: "ORDER_SHIPPED", status: 409, message: "The order has shipped" });
 
-describe("nest 12, express platform", () => {
+describe.each(["express", "fastify"] as const)("nest 12, %s platform", (platform) => {
   let app: INestApplication;
   let send: Send;
 
@@ -31,6 +31,7 @@ describe("nest 12, express platform", () => {
           throw new ForbiddenException();
         },
       },
+      platform,
     ));
     await app.listen(0, "127.0.0.1");
     send = overHttp((app.getHttpServer().address() as AddressInfo).port);
@@ -65,22 +66,6 @@ describe("nest 12, express platform", () => {
     });
     expect(answer.status).toBe(403);
     expect(JSON.parse(answer.text)).toMatchObject({ error_code: 9 });
-  });
-});
-
-describe("nest 12, fastify platform", () => {
-  let app: INestApplication;
-  let send: Send;
-
-  beforeAll(async () => {
-    ({ app } = await nestSpecApp({}, {}, "fastify"));
-    await app.listen(0, "127.0.0.1");
-    send = overHttp((app.getHttpServer().address() as AddressInfo).port);
-  });
-  afterAll(() => app.close());
-
-  it.each(scenarios.map((s) => [s.name, s] as const))("%s", async (_scenario, scenario) => {
-    check(scenario, await send(scenario));
   });
 });
 

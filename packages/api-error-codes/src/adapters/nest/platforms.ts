@@ -115,20 +115,10 @@ export function fastifyPlatform<P extends PrincipalFields>(
   instance.addContentTypeParser("*", (_request: FastifyRequest, _payload: unknown, done) =>
     done(null, undefined),
   );
-  const errorContext = (request: FastifyRequest): ErrorContext => {
-    const port = new NodePort(request.raw);
-    return {
-      requestId: (request.raw as Raw)[REQUEST_ID] ?? "",
-      method: port.method,
-      target: port.target,
-      port,
-    };
-  };
-  const send = sendAnswer;
   instance.addHook("onRequest", (request, reply, done) => {
     const raw = request.raw as Raw;
     const entered = pipeline.enter(new NodePort(raw));
-    if (entered.kind === "answer") return send(reply, entered);
+    if (entered.kind === "answer") return sendAnswer(reply, entered);
     raw[REQUEST_ID] = entered.requestId;
     // Fastify would refuse a malformed media type (415) before authentication: the guard judges it.
     const type = raw.headers["content-type"];
@@ -137,7 +127,7 @@ export function fastifyPlatform<P extends PrincipalFields>(
       raw.headers["content-type"] = "application/octet-stream";
     }
     reply.header("X-Request-Id", entered.requestId);
-    if (entered.kind === "preflight") return send(reply, entered.answer);
+    if (entered.kind === "preflight") return sendAnswer(reply, entered.answer);
     done();
   });
   return {
@@ -154,9 +144,13 @@ export function fastifyPlatform<P extends PrincipalFields>(
         request.params as Record<string, string>,
       );
     },
-    errorContext: (req) => errorContext(req as FastifyRequest),
+    errorContext: (req) => {
+      const raw = (req as FastifyRequest).raw as Raw;
+      const port = new NodePort(raw);
+      return { requestId: raw[REQUEST_ID] ?? "", method: port.method, target: port.target, port };
+    },
     write: (_req, res, answer) => {
-      send(res as FastifyReply, answer);
+      sendAnswer(res as FastifyReply, answer);
     },
   };
 }
