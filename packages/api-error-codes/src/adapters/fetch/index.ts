@@ -8,115 +8,64 @@
  * api.post("/orders", { auth: true, schema: { body: Order } }, ({ body }) => reply(201, create(body)));
  * export default { fetch: api.fetch };
  */
-import type { JsonValue } from "../../details.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
-import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
+import type { PipelineOptions } from "../../pipeline/pipeline.js";
 import type { Answer, ErrorContext } from "../../pipeline/port.js";
-import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
+import type { RouteContract } from "../../pipeline/route.js";
+import { type RouteHandler, Router, replyOf } from "../../pipeline/router.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
-import { JSON_CONTENT_TYPE } from "../../response.js";
 import { toResponse, WebPort } from "../../web/port.js";
 import { NEXT_METHODS, type NextRouteHandler, type NextRouteHandlers, nextSignal } from "./next.js";
 
 // Named here so that a user's declarations can refer to them (TS2742 otherwise).
 export type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 export type { RouteContract } from "../../pipeline/route.js";
+export { type Reply, reply } from "../../pipeline/router.js";
 export { notRealized } from "../../pipeline/routes.js";
 export { NEXT_METHODS, type NextRouteHandler, type NextRouteHandlers } from "./next.js";
 
-/** What a handler receives: the validated request parts and the web `Request`. */
-export interface FetchContext<P extends PrincipalFields = Principal, C extends RouteContract = RouteContract>
-  extends ValidatedRequest<P, C> {
+/** What a fetch handler's context adds: the web `Request`. */
+interface WebObjects {
   request: Request;
 }
 
-const REPLY = Symbol("api-error-codes.fetch-reply");
+/** What a handler receives: the validated request parts and the web `Request`. */
+export type FetchContext<
+  P extends PrincipalFields = Principal,
+  C extends RouteContract = RouteContract,
+> = ValidatedRequest<P, C> & WebObjects;
 
-/** A handler's answer with a status or headers of its own. */
-export interface Reply {
-  readonly [REPLY]: true;
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: JsonValue | undefined;
-}
-
-/**
- * An answer other than 200: `reply(201, order, { Location: url })`, `reply(204)`. A handler may also
- * return a plain value (200 JSON), nothing (204), or a `Response` of its own.
- */
-export function reply(status: number, body?: JsonValue, headers: Record<string, string> = {}): Reply {
-  return { [REPLY]: true, status, headers, body };
-}
-
-export type FetchHandler<P extends PrincipalFields = Principal, C extends RouteContract = RouteContract> = (
-  context: FetchContext<P, C>,
-) => unknown | Promise<unknown>;
+/** A route handler; it returns a value (200 JSON), a `reply()`, nothing (204) or a `Response` of its own. */
+export type FetchHandler<
+  P extends PrincipalFields = Principal,
+  C extends RouteContract = RouteContract,
+> = RouteHandler<P, C, WebObjects>;
 
 export interface FetchApiOptions<P extends PrincipalFields = Principal> extends PipelineOptions<P> {}
-
-type RouteMethod<P extends PrincipalFields> = <const C extends RouteContract>(
-  path: string,
-  contract: C,
-  handler: FetchHandler<P, C>,
-) => FetchApi<P>;
 
 /** A HEAD answer carries its length: the runtime sends no body to count. */
 const respond = (answer: Answer, method: string): Response => toResponse(answer, method === "HEAD");
 
-export class FetchApi<P extends PrincipalFields = Principal> {
-  readonly pipeline: Pipeline<P>;
-  private readonly handlers = new Map<PreparedRoute, FetchHandler<P>>();
-
+export class FetchApi<P extends PrincipalFields = Principal> extends Router<P, WebObjects> {
   constructor(options: FetchApiOptions<P> = {}) {
-    this.pipeline = new Pipeline(options, "api-error-codes/fetch");
+    super(options, "api-error-codes/fetch");
   }
-
-  /** Adds a route; `path` in `/orders/:id` or `/orders/{id}` form. */
-  route<const C extends RouteContract>(
-    method: string,
-    path: string,
-    contract: C,
-    handler: FetchHandler<P, C>,
-  ): this {
-    this.handlers.set(this.pipeline.route(method, path, contract), handler as FetchHandler<P>);
-    return this;
-  }
-
-  readonly get: RouteMethod<P> = (path, contract, handler) => this.route("GET", path, contract, handler);
-  readonly post: RouteMethod<P> = (path, contract, handler) => this.route("POST", path, contract, handler);
-  readonly put: RouteMethod<P> = (path, contract, handler) => this.route("PUT", path, contract, handler);
-  readonly patch: RouteMethod<P> = (path, contract, handler) => this.route("PATCH", path, contract, handler);
-  readonly delete: RouteMethod<P> = (path, contract, handler) =>
-    this.route("DELETE", path, contract, handler);
 
   /** The fetch handler: `Bun.serve({ fetch: api.fetch })`, `export default { fetch: api.fetch }`. */
   readonly fetch = (request: Request): Promise<Response> => this.serve(request);
 
   /** `signal` tells a framework's own thrown signals (Next.js's) from errors. */
   private async serve(request: Request, signal?: typeof nextSignal): Promise<Response> {
-    const port = new WebPort(request);
-    const method = port.method;
-    const entered = this.pipeline.enter(port);
-    if (entered.kind === "answer") return respond(entered, method);
-    if (entered.kind === "preflight") return respond(entered.answer, method);
-    const context: ErrorContext = {
-      requestId: entered.requestId,
-      method,
-      target: port.target,
-      port,
-    };
-    const route = entered.kind === "routed" ? entered.route : undefined;
-    const handler = route === undefined ? undefined : this.handlers.get(route);
-    if (entered.kind !== "routed" || handler === undefined)
-      return respond(this.pipeline.notFound(context), method);
+    const dispatched = this.dispatch(new WebPort(request));
+    if (dispatched.kind === "answer") return respond(dispatched, request.method);
+    const { handler, context, checked } = dispatched;
     try {
-      const outcome = await this.pipeline.check(route, port, entered.requestId, entered.params);
-      if (outcome.kind === "answer") return respond(outcome, method);
-      const result = await handler({ ...outcome, request } as FetchContext<P>);
-      return await this.answer(result, context);
+      const outcome = await checked;
+      if (outcome.kind === "answer") return respond(outcome, context.method);
+      return await this.answer(await handler({ ...outcome, request }), context);
     } catch (thrown) {
       const own = signal?.(thrown, this.pipeline, context);
-      return respond(own ?? this.pipeline.fail(thrown, context), method);
+      return respond(own ?? this.pipeline.fail(thrown, context), context.method);
     }
   }
 
@@ -145,19 +94,9 @@ export class FetchApi<P extends PrincipalFields = Principal> {
       if (!headers.has("x-request-id")) headers.set("X-Request-Id", context.requestId);
       return new Response(result.body, { status: result.status, statusText: result.statusText, headers });
     }
-    let status = 200;
-    let body: unknown = result;
-    const headers: Record<string, string> = { "X-Request-Id": context.requestId };
-    if (typeof result === "object" && result !== null && REPLY in result) {
-      const r = result as Reply;
-      status = r.status;
-      body = r.body;
-      Object.assign(headers, r.headers);
-    } else if (result === undefined) status = 204;
-    if (body === undefined || status === 204 || status === 304)
-      return new Response(null, { status, headers });
-    headers["Content-Type"] = JSON_CONTENT_TYPE;
-    return new Response(context.method === "HEAD" ? null : JSON.stringify(body), { status, headers });
+    const { status, headers, text } = replyOf(result);
+    const body = context.method === "HEAD" ? null : (text ?? null);
+    return new Response(body, { status, headers: { "X-Request-Id": context.requestId, ...headers } });
   }
 }
 
