@@ -50,6 +50,39 @@ export function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8
   });
 }
 
+/** The bytes of a body as another parser read them; see {@link tapBody}. */
+const TAPPED = Symbol("api-error-codes.tapped");
+type Tapped = IncomingMessage & { [TAPPED]?: Buffer[]; body?: unknown };
+
+/**
+ * Keeps a copy of the body's chunks as whoever reads the stream receives them, so that a route's
+ * check parses the bytes the client sent, not what the app's own parser (`express.json()`) made of
+ * them (it lets duplicate keys and 1e400 through). That parser keeps its own limit and errors.
+ */
+export function tapBody(req: IncomingMessage): void {
+  const chunks: Buffer[] = [];
+  (req as Tapped)[TAPPED] = chunks;
+  const emit = req.emit;
+  req.emit = function tapped(this: IncomingMessage, event: string | symbol, ...args: unknown[]) {
+    if (event === "data") chunks.push(args[0] as Buffer);
+    return emit.call(this, event, ...args);
+  } as typeof req.emit;
+}
+
+/**
+ * A body another parser already consumed: the bytes it read ({@link tapBody}); when they were not
+ * kept (a compressed body), its result (`req.body`): bytes and text fully, a parsed value
+ * re-serialized, which still catches depth, forbidden keys, NUL characters and size, but no longer
+ * duplicate keys or huge numbers.
+ */
+function consumedBody(req: Tapped): Uint8Array {
+  if (req[TAPPED] !== undefined) return Buffer.concat(req[TAPPED]);
+  const parsed = req.body;
+  if (parsed === undefined) return new Uint8Array(0);
+  if (parsed instanceof Uint8Array) return parsed;
+  return Buffer.from(typeof parsed === "string" ? parsed : JSON.stringify(parsed));
+}
+
 /**
  * A {@link RequestPort} over node's request. A class rather than an object of closures: one small
  * allocation per request. `target` may differ from `req.url` (Express strips a mount path from it).
@@ -86,6 +119,7 @@ export class NodePort implements RequestPort {
   }
 
   readBody(limit: number): Promise<Uint8Array> {
+    if (this.req.readableEnded) return Promise.resolve(consumedBody(this.req));
     return readNodeBody(this.req, limit);
   }
 }

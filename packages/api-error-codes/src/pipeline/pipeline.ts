@@ -228,6 +228,23 @@ export class Pipeline<P extends PrincipalFields = Principal> {
   }
 
   /**
+   * A route the framework serves, as its router registers it: the table learns it (405 + Allow,
+   * OPTIONS), and its contract when it has one ({@link Pipeline.attach}). `false` when the table
+   * cannot hold its path (wildcards, regexes, optional parts): the framework's router decides there.
+   * @example
+   * router.on("route", (method, path, handlers) => pipeline.adopt(method, path, contractOf(handlers)));
+   */
+  adopt(method: string, template: string, prepared?: PreparedRoute): boolean {
+    try {
+      this.table.markRealized(method, template);
+    } catch {
+      return false;
+    }
+    if (prepared !== undefined) this.attach(method, template, prepared);
+    return true;
+  }
+
+  /**
    * Tells the pipeline that a framework route carries `prepared` (its `api.route()` contract), so
    * that {@link Pipeline.enter} names it in `routed.route`: such a route reads its body itself, after
    * authentication.
@@ -256,6 +273,19 @@ export class Pipeline<P extends PrincipalFields = Principal> {
       port.unframed === true ||
       requestHasBody(port.header("content-length"), port.header("transfer-encoding"))
     );
+  }
+
+  /**
+   * The hardening of a JSON body on a route the framework serves without a contract (the app reads
+   * it with `express.json()`, `c.req.json()`, koa-bodyparser): {@link Pipeline.check} with no route,
+   * the same refusals as a declared route's. `undefined` when there is no such body to check.
+   */
+  ownBody(
+    entered: Routed | Unrouted | Preflight,
+    port: RequestPort,
+  ): Answer | Pass<P> | Promise<Answer | Pass<P>> | undefined {
+    if (entered.kind !== "routed" || entered.route !== undefined || !this.jsonBody(port)) return undefined;
+    return this.check(undefined, port, entered.requestId);
   }
 
   /** The registered route of a match; `undefined` for a route known to the table only. */

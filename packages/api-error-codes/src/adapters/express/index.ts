@@ -16,7 +16,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Express, NextFunction, Request, RequestHandler, Response } from "express";
-import { NodePort, writeAnswer } from "../../node/port.js";
+import { NodePort, tapBody, writeAnswer } from "../../node/port.js";
 import { type ProtectOptions, protectServer } from "../../node/protect.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { claimApp } from "../../pipeline/options.js";
@@ -75,43 +75,6 @@ interface AppInternals {
   listen(...args: unknown[]): Server;
 }
 
-/** The bytes of a body as another parser (express.json() before the route) read them; see {@link tap}. */
-const TAPPED = Symbol("api-error-codes.tapped");
-
-/**
- * Keeps a copy of the body's chunks as whoever reads the stream receives them, so that the route's
- * check parses the bytes the client sent, not what express.json() made of them (it lets duplicate
- * keys and 1e400 through). The app's parser keeps its own limit and errors.
- */
-function tap(req: Req): void {
-  const chunks: Buffer[] = [];
-  (req as Req & { [TAPPED]?: Buffer[] })[TAPPED] = chunks;
-  const emit = req.emit;
-  req.emit = function tapped(this: Req, event: string | symbol, ...args: unknown[]) {
-    if (event === "data") chunks.push(args[0] as Buffer);
-    return emit.call(this, event, ...args);
-  } as typeof req.emit;
-}
-
-/**
- * A request whose body another parser (express.json/raw/text) already consumed: the bytes it read
- * go through the hardened parser (see {@link tap}); when they were not kept (a compressed body), its
- * result does: bytes and text fully, a parsed value re-serialized, which still catches depth,
- * forbidden keys, NUL characters and size, but no longer duplicate keys or huge numbers.
- */
-class ExpressPort extends NodePort {
-  override readBody(limit: number): Promise<Uint8Array> {
-    const req = this.req as Req & { [TAPPED]?: Buffer[] };
-    if (!req.readableEnded) return super.readBody(limit);
-    const tapped = req[TAPPED];
-    if (tapped !== undefined) return Promise.resolve(Buffer.concat(tapped));
-    const parsed = req.body;
-    if (parsed === undefined) return Promise.resolve(new Uint8Array(0));
-    if (parsed instanceof Uint8Array) return Promise.resolve(parsed);
-    return Promise.resolve(Buffer.from(typeof parsed === "string" ? parsed : JSON.stringify(parsed)));
-  }
-}
-
 /** The adapter for one Express app; made by {@link apiErrorCodes}. */
 export class ExpressApi<P extends PrincipalFields = Principal> {
   readonly pipeline: Pipeline<P>;
@@ -162,19 +125,10 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
   ): RequestHandler | [RequestHandler, RequestHandler] {
     const prepared = this.pipeline.prepare(contract, "api-error-codes/express: api.route()");
     const middleware: Tagged = (req: Request, res: Response, next: NextFunction) => {
-      const raw = req as IncomingMessage as Req;
-      const port = new ExpressPort(raw, raw.originalUrl);
-      const id = raw[REQUEST_ID] ?? "";
-      const outcome = this.pipeline.check(prepared, port, id, raw.params);
-      const proceed = (done: Awaited<typeof outcome>): void => {
-        if (done.kind === "answer") {
-          writeAnswer(raw, res, done);
-          return;
-        }
-        raw[CONTEXT] = done;
-        next();
-      };
-      if (outcome instanceof Promise) return outcome.then(proceed);
+      const proceed = (done: Answer | Pass<P>): void =>
+        done.kind === "answer" ? writeAnswer(req, res, done) : next();
+      const outcome = this.check(req, prepared);
+      if (isThenable(outcome)) return outcome.then(proceed);
       proceed(outcome);
     };
     middleware[PREPARED] = prepared;
@@ -219,7 +173,7 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
     route: PreparedRoute | undefined,
   ): Answer | Pass<P> | Promise<Answer | Pass<P>> {
     const raw = req as Req;
-    const port = new ExpressPort(raw, raw.originalUrl);
+    const port = new NodePort(raw, raw.originalUrl);
     const outcome = this.pipeline.check(route, port, raw[REQUEST_ID] ?? "", raw.params);
     const keep = (done: Answer | Pass<P>): Answer | Pass<P> => {
       if (done.kind === "pass") raw[CONTEXT] = done;
@@ -249,65 +203,50 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
     app.handle = function handle(this: AppInternals, req: Req, res: ServerResponse): void {
       // Routed by the path below the app's mount point (req.url), logged with the whole one.
       const port = new NodePort(req);
-      const target = req.originalUrl ?? port.target;
-      let context: ErrorContext = { requestId: req[REQUEST_ID] ?? "", method: port.method, target, port };
+      const context = { requestId: req[REQUEST_ID] ?? "", method: port.method, target: port.target, port };
+      if (req.originalUrl !== undefined) context.target = req.originalUrl;
+      const write = (answer: Answer): void => writeAnswer(req, res, answer);
       try {
         if (scan.stale()) scan.sync();
         const entered = pipeline.enter(port, req[REQUEST_ID]);
-        if (entered.kind === "answer") {
-          writeAnswer(req, res, entered);
-          return;
-        }
+        if (entered.kind === "answer") return write(entered);
+        context.requestId = req[REQUEST_ID] = entered.requestId;
+        // Express would serve `/ITEMS` or `/items/` as `/items`; the contract's routes are exact.
         if (entered.kind === "unrouted" && pipeline.table.isLooseVariant(port.method, port.target)) {
-          // Express would serve `/ITEMS` or `/items/` as `/items`; the contract's routes are exact.
-          writeAnswer(
-            req,
-            res,
-            pipeline.notFound({ requestId: entered.requestId, method: port.method, target, port }),
-          );
-          return;
+          return write(pipeline.notFound(context));
         }
-        const id = entered.requestId;
-        req[REQUEST_ID] = id;
-        context = { requestId: id, method: port.method, target, port };
-        res.setHeader("X-Request-Id", id);
+        res.setHeader("X-Request-Id", entered.requestId);
         // A path the table does not know may still be served by middleware (static files, a mounted
         // app) or by a route the table cannot express: the app gets its chance, 404 when nobody answers.
-        const done = (error?: unknown) => {
+        const done = (error?: unknown): void =>
           // Falsy is how the router says "no error" (`next()`, `next("router")`), as finalhandler reads it.
-          if (error) writeAnswer(req, res, pipeline.fail(error, context));
-          else if (entered.kind === "preflight") writeAnswer(req, res, entered.answer);
-          else writeAnswer(req, res, pipeline.notFound(context));
-        };
+          write(
+            error
+              ? pipeline.fail(error, context)
+              : entered.kind === "preflight"
+                ? entered.answer
+                : pipeline.notFound(context),
+          );
         // A JSON body on a route without api.route() (read by express.json() or the app's own parser)
-        // is read and checked here, with the same refusals; body-parser then finds it parsed.
-        if (
-          bodiesInRoutes ||
-          entered.kind !== "routed" ||
-          entered.route !== undefined ||
-          !pipeline.jsonBody(port)
-        ) {
+        // is read and checked here; body-parser then finds it parsed.
+        const own = bodiesInRoutes ? undefined : pipeline.ownBody(entered, port);
+        if (own === undefined) {
           // An api.route() route reads the body itself, unless express.json() gets there first.
-          if (entered.kind === "routed" && entered.route?.contract.schema?.body !== undefined) {
-            if (req.headers["content-encoding"] === undefined && pipeline.jsonBody(port)) tap(req);
-          }
-          dispatch.call(this, req, res, done);
-          return;
+          const declared = entered.kind === "routed" && entered.route?.contract.schema?.body !== undefined;
+          if (declared && req.headers["content-encoding"] === undefined && pipeline.jsonBody(port))
+            tapBody(req);
+          return dispatch.call(this, req, res, done);
         }
-        const parsed = pipeline.check(undefined, port, id);
-        const proceed = (outcome: Awaited<typeof parsed>): void => {
-          if (outcome.kind === "answer") {
-            writeAnswer(req, res, outcome);
-            return;
-          }
+        const proceed = (outcome: Answer | Pass<P>): void => {
+          if (outcome.kind === "answer") return write(outcome);
           // body-parser 2 skips a request whose stream is finished, body-parser 1 one with `_body`.
           Object.assign(req, { body: outcome.body, _body: true });
           dispatch.call(this, req, res, done);
         };
-        if (parsed instanceof Promise) parsed.then(proceed, done);
-        else proceed(parsed);
+        if (isThenable(own)) own.then(proceed, done);
+        else proceed(own);
       } catch (thrown) {
-        writeAnswer(req, res, pipeline.fail(thrown, context));
+        write(pipeline.fail(thrown, context));
       }
     };
     const listen = app.listen;

@@ -5,12 +5,12 @@
  * mounted router as `handle`, is read here and nowhere else; the `handle` of the app's error
  * middleware is wrapped here (Express has no hook after the app's own error handling).
  */
-import { METHODS } from "node:http";
+import { type IncomingMessage, METHODS, type ServerResponse } from "node:http";
 import type { RequestHandler } from "express";
+import { type Guard, guardResponse } from "../../node/guard.js";
 import type { PrincipalFields } from "../../pipeline/auth.js";
 import type { Pipeline } from "../../pipeline/pipeline.js";
 import type { PreparedRoute } from "../../pipeline/route.js";
-import { type Guard, guarded } from "./guard.js";
 
 /** `api.route()` middleware carries its contract, so that the scan can tell the pipeline. */
 export const PREPARED = Symbol("api-error-codes.prepared");
@@ -58,6 +58,16 @@ function catchRejections(layer: RouteLayer): void {
   };
   GUARDED.add(caught);
   layer.handle = caught;
+}
+
+type ErrorMiddleware = (error: unknown, req: IncomingMessage, res: ServerResponse, next: unknown) => unknown;
+
+/** The app's error middleware, its answer guarded; four parameters, as Express tells error middleware apart. */
+function guarded(handle: ErrorMiddleware, guard: Guard): ErrorMiddleware {
+  return function guardedErrorMiddleware(error, req, res, next) {
+    guardResponse(req, res, guard, error);
+    return handle(error, req, res, next);
+  };
 }
 
 /** A router whose layers have been read up to `seen`; `prefix` is where it is mounted. */
@@ -117,7 +127,7 @@ export class RouteScan<P extends PrincipalFields> {
       return;
     }
     if (typeof layer.handle === "function" && layer.handle.length === 4 && !GUARDED.has(layer.handle)) {
-      const handle = guarded(layer.handle as Parameters<typeof guarded>[0], this.guard);
+      const handle = guarded(layer.handle as ErrorMiddleware, this.guard);
       GUARDED.add(handle);
       layer.handle = handle;
       return;
@@ -136,17 +146,12 @@ export class RouteScan<P extends PrincipalFields> {
     for (const layer of route.stack) if (layer.handle_request !== undefined) catchRejections(layer);
     for (const name of Object.keys(route.methods)) {
       for (const method of name === "_all" ? METHODS : [name.toUpperCase()]) {
-        try {
-          this.pipeline.table.markRealized(method, template);
-        } catch {
-          // A path syntax the table cannot hold (see the class comment): Express decides it.
-          return;
-        }
         const tagged = route.stack.find(
           (layer) => (layer.handle as Tagged)[PREPARED] !== undefined && (layer.method ?? name) === name,
         );
-        const prepared = (tagged?.handle as Tagged | undefined)?.[PREPARED];
-        if (prepared !== undefined) this.pipeline.attach(method, template, prepared);
+        // A path syntax the table cannot hold (see the class comment): Express decides it.
+        if (!this.pipeline.adopt(method, template, (tagged?.handle as Tagged | undefined)?.[PREPARED]))
+          return;
       }
     }
   }

@@ -300,14 +300,8 @@ function collect(runtime: Runtime, app: FastifyInstance, route: RouteOptions): v
     { ...(auth === undefined ? {} : { auth }), ...(Object.keys(schema).length === 0 ? {} : { schema }) },
     where,
   );
-  for (const method of methods) {
-    try {
-      pipeline.table.markRealized(method, route.url);
-    } catch {
-      // Wildcards, regexps and multi-parameter segments have no place in the table: such a route
-      // keeps its contract, but its path gets no 405 / Allow from the table.
-    }
-  }
+  // A path the table cannot hold (wildcards, regexps) keeps its contract, but gets no 405 / Allow.
+  for (const method of methods) pipeline.adopt(method, route.url);
   route.onRequest = hooks(admit(runtime, prepared, route.attachValidation === true), route.onRequest);
 }
 

@@ -197,15 +197,10 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
         if (!entry.path.includes("*")) this.foreign.add(entry);
         continue;
       }
-      try {
-        this.pipeline.table.markRealized(entry.method, entry.path);
-      } catch {
+      if (!this.pipeline.adopt(entry.method, entry.path, ROUTE_MIDDLEWARE.get(entry.handler))) {
         this.foreign.add(entry);
         this.alone = false;
-        continue;
       }
-      const prepared = ROUTE_MIDDLEWARE.get(entry.handler);
-      if (prepared !== undefined) this.pipeline.attach(entry.method, entry.path, prepared);
     }
   }
 
@@ -310,14 +305,9 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
       else c.header("X-Request-Id", id);
       // A JSON body on a route without api.route() (c.req.json(), a zod validator): read and checked
       // here with the same refusals; Hono keeps the bytes for the handler's own read.
-      if (
-        entered.kind === "routed" &&
-        entered.route === undefined &&
-        raw.method !== "GET" &&
-        raw.method !== "HEAD"
-      ) {
-        const json = port ?? new HonoPort(raw, c.env, c.req);
-        if (this.pipeline.jsonBody(json)) return this.hardened(c, next, json, id, direct);
+      if (entered.kind === "routed" && raw.method !== "GET" && raw.method !== "HEAD") {
+        const own = this.pipeline.ownBody(entered, port ?? new HonoPort(raw, c.env, c.req));
+        if (own !== undefined) return this.hardened(c, next, own, direct);
       }
       return next().then(
         () => this.after(c, id, direct),
@@ -331,18 +321,17 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
   private async hardened(
     c: Context,
     next: Next,
-    port: HonoPort,
-    id: string,
+    own: NonNullable<ReturnType<Pipeline<P>["ownBody"]>>,
     direct: boolean,
   ): Promise<Response | undefined> {
-    const outcome = await this.pipeline.check(undefined, port, id);
+    const outcome = await own;
     if (outcome.kind === "answer") return answerResponse(outcome, c.req.method);
     try {
       await next();
     } catch (thrown) {
       return this.thrown(c, thrown);
     }
-    return this.after(c, id, direct);
+    return this.after(c, outcome.requestId, direct);
   }
 
   /** Hono hands only Error instances to onError; anything else thrown arrives here. */

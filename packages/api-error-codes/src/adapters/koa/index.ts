@@ -152,12 +152,7 @@ export class KoaApi<P extends PrincipalFields = Principal> {
         for (const step of layer.stack) prepared ??= this.prepared.get(step as object);
         for (const method of layer.methods) {
           if (method === "HEAD") continue;
-          try {
-            this.pipeline.table.markRealized(method, layer.path);
-            if (prepared !== undefined) this.pipeline.attach(method, layer.path, prepared);
-          } catch {
-            // Syntax the table cannot hold (wildcards, optional groups): the router decides there.
-          }
+          this.pipeline.adopt(method, layer.path, prepared);
         }
       }
       this.seen.set(router, stack.length);
@@ -184,12 +179,10 @@ export class KoaApi<P extends PrincipalFields = Principal> {
       if (entered.kind === "unrouted" && this.pipeline.table.isLooseVariant(port.method, port.target)) {
         return send(ctx, this.pipeline.notFound(state.context));
       }
-      if (entered.kind === "routed" && entered.route === undefined && this.pipeline.jsonBody(port)) {
-        // A JSON body read by the app's own parser (koa-bodyparser skips a request whose body is set).
-        const outcome = await this.pipeline.check(undefined, port, entered.requestId);
-        if (outcome.kind === "answer") return send(ctx, outcome);
-        (ctx.request as { body?: unknown }).body = outcome.body;
-      }
+      // A JSON body read by the app's own parser (koa-bodyparser skips a request whose body is set).
+      const own = await this.pipeline.ownBody(entered, port);
+      if (own?.kind === "answer") return send(ctx, own);
+      if (own !== undefined) (ctx.request as { body?: unknown }).body = own.body;
       await next();
       if (state.answered || ctx.respond === false) return;
       if (ctx.status === 404 && ctx.body == null) {

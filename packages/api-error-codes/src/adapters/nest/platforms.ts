@@ -107,7 +107,7 @@ export function fastifyPlatform<P extends PrincipalFields>(
   FASTIFY_PIPELINES.set(instance, pipeline);
   instance.addHook("onRoute", (route) => {
     for (const method of METHODS_OF(route.method)) {
-      if (method !== "HEAD") pipeline.table.markRealized(method, route.url);
+      if (method !== "HEAD") pipeline.adopt(method, route.url);
     }
   });
   // Every media type passes unread: the guard reads and checks the body after authentication.

@@ -1,25 +1,30 @@
 /**
- * Error middleware the app registers (`app.use((err, req, res, next) => ...)`, Sentry-style
- * handlers) keeps running, but what it sends for a status >= 400 passes the pipeline's guard: a
- * conforming body goes out as it is, anything else (an HTML page, a stack) is converted.
+ * An error response written by code outside the pipeline (an app's own error middleware, a
+ * Sentry-style handler) keeps being written, but what it sends for a status >= 400 passes the
+ * pipeline's guard when it ends: a conforming body goes out as it is, anything else (an HTML page, a
+ * stack) is converted. For any node `ServerResponse`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Answer } from "../../pipeline/port.js";
+import type { Answer } from "../pipeline/port.js";
 
-/** `thrown` is the error the app's error middleware received: the answer for it when its body does not conform. */
+/** `thrown` is the error the writer received: the answer for it when its body does not conform. */
 export type Guard = (
   req: IncomingMessage,
   status: number,
   text: string | undefined,
   thrown: unknown,
 ) => Answer;
-type ErrorMiddleware = (error: unknown, req: IncomingMessage, res: ServerResponse, next: unknown) => unknown;
 
 /** Headers of the replaced body that describe it, not the outcome. */
 const ENTITY_HEADERS = ["content-length", "content-type", "content-encoding", "etag", "content-disposition"];
 
 /** Holds back what an error response writes, to judge it whole when it ends. */
-function watch(req: IncomingMessage, res: ServerResponse, guard: Guard, thrown: unknown): void {
+export function guardResponse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  guard: Guard,
+  thrown: unknown,
+): void {
   const { write, end } = res;
   const chunks: Buffer[] = [];
   const take = (chunk: unknown, encoding: unknown): void => {
@@ -64,12 +69,4 @@ function watch(req: IncomingMessage, res: ServerResponse, guard: Guard, thrown: 
     res.setHeader("Content-Length", Buffer.byteLength(answer.body));
     return end.call(this, req.method === "HEAD" ? undefined : answer.body, "utf8", callback as () => void);
   } as ServerResponse["end"];
-}
-
-/** The app's error middleware, its answer guarded; four parameters, as Express tells error middleware apart. */
-export function guarded(handle: ErrorMiddleware, guard: Guard): ErrorMiddleware {
-  return function guardedErrorMiddleware(error, req, res, next) {
-    watch(req, res, guard, error);
-    return handle(error, req, res, next);
-  };
 }
