@@ -2,7 +2,7 @@
  * The pipeline's request port over a web `Request`, and an answer as a web `Response`: for adapters
  * on fetch-style runtimes (Hono anywhere, Workers, Bun, Deno).
  */
-import type { HeaderValue } from "../pipeline/auth.js";
+import { type HeaderValue, headerOccurrences } from "../pipeline/auth.js";
 import type { Answer, ErrorLogger, RequestPort } from "../pipeline/port.js";
 import { readDeclared, readLimited } from "./body.js";
 
@@ -13,8 +13,22 @@ export function targetOf(url: string): string {
 }
 
 /**
+ * What a node bridge (@hono/node-server) passes as a fetch handler's second argument: node's own
+ * request, described by the members used, so that nothing here imports node.
+ */
+export interface NodeBindings {
+  incoming?: {
+    readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+    readonly rawHeaders: readonly string[];
+  };
+}
+
+/**
  * A {@link RequestPort} over a web `Request`. Its `Headers` join a repeated header with ", ", so a
- * doubled credential is told by its content (two credentials in one value).
+ * doubled credential is told by its content (two credentials in one value). Under a node bridge,
+ * given its `env`, headers are read from node's request instead: the web `Headers` of a bridged
+ * request are only built when asked for, which would cost more than the rest of an adapter's work,
+ * and node's `rawHeaders` show a doubled credential header.
  * @example
  * const outcome = await pipeline.handle(new WebPort(request));
  */
@@ -23,25 +37,30 @@ export class WebPort implements RequestPort {
   readonly target: string;
   readonly unframed: boolean;
   readonly logger: ErrorLogger | false | undefined;
+  private readonly node: NodeBindings["incoming"];
 
   constructor(
     readonly request: Request,
-    options: { framed?: boolean; logger?: ErrorLogger | false } = {},
+    options: { env?: unknown; logger?: ErrorLogger | false } = {},
   ) {
     this.method = request.method;
     this.target = targetOf(request.url);
-    // A Request built in-process has a body without Content-Length; a server-made one is framed (and
+    const incoming = (options.env as NodeBindings | undefined)?.incoming;
+    this.node = typeof incoming?.headers === "object" ? incoming : undefined;
+    // A Request built in-process has a body without Content-Length; one a server made is framed (and
     // its body is not touched: @hono/node-server builds a real Request the first time it is).
-    this.unframed = options.framed !== true && request.body !== null;
+    this.unframed = incoming === undefined && request.body !== null;
     this.logger = options.logger;
   }
 
   header(name: string): string | undefined {
-    return this.request.headers.get(name) ?? undefined;
+    if (this.node === undefined) return this.request.headers.get(name) ?? undefined;
+    const value = this.node.headers[name];
+    return typeof value === "string" || value === undefined ? value : value.join(", ");
   }
 
   credentials(name: string): HeaderValue {
-    return this.header(name);
+    return this.node === undefined ? this.header(name) : headerOccurrences(this.node.rawHeaders, name);
   }
 
   headers(): Readonly<Record<string, HeaderValue>> {

@@ -14,6 +14,7 @@ import type { Answer, ErrorContext } from "../../pipeline/port.js";
 import type { RouteContract } from "../../pipeline/route.js";
 import { type RouteHandler, Router, replyOf } from "../../pipeline/router.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
+import { bodyText, replacing } from "../../web/guard.js";
 import { toResponse, WebPort } from "../../web/port.js";
 import { NEXT_METHODS, type NextRouteHandler, type NextRouteHandlers, nextSignal } from "./next.js";
 
@@ -51,12 +52,16 @@ export class FetchApi<P extends PrincipalFields = Principal> extends Router<P, W
     super(options, "api-error-codes/fetch");
   }
 
-  /** The fetch handler: `Bun.serve({ fetch: api.fetch })`, `export default { fetch: api.fetch }`. */
-  readonly fetch = (request: Request): Promise<Response> => this.serve(request);
+  /**
+   * The fetch handler: `Bun.serve({ fetch: api.fetch })`, `export default { fetch: api.fetch }`.
+   * Under a node bridge (@hono/node-server's `getRequestListener`), `env` carries node's request:
+   * its headers are read there, and a body is one that the request's framing declares.
+   */
+  readonly fetch = (request: Request, env?: unknown): Promise<Response> => this.serve(request, env);
 
   /** `signal` tells a framework's own thrown signals (Next.js's) from errors. */
-  private async serve(request: Request, signal?: typeof nextSignal): Promise<Response> {
-    const dispatched = this.dispatch(new WebPort(request));
+  private async serve(request: Request, env: unknown, signal?: typeof nextSignal): Promise<Response> {
+    const dispatched = this.dispatch(new WebPort(request, { env }));
     if (dispatched.kind === "answer") return respond(dispatched, request.method);
     const { handler, context, checked } = dispatched;
     try {
@@ -79,7 +84,7 @@ export class FetchApi<P extends PrincipalFields = Principal> extends Router<P, W
    * export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = api.routeHandlers();
    */
   routeHandlers(): NextRouteHandlers {
-    const handler: NextRouteHandler = (request) => this.serve(request, nextSignal);
+    const handler: NextRouteHandler = (request) => this.serve(request, undefined, nextSignal);
     return Object.fromEntries(NEXT_METHODS.map((method) => [method, handler])) as NextRouteHandlers;
   }
 
@@ -87,8 +92,8 @@ export class FetchApi<P extends PrincipalFields = Principal> extends Router<P, W
   private async answer(result: unknown, context: ErrorContext): Promise<Response> {
     if (result instanceof Response) {
       if (result.status >= 400) {
-        const guarded = this.pipeline.guard(result.status, await result.text(), context);
-        return respond(guarded, context.method);
+        const guarded = this.pipeline.guard(result.status, await bodyText(result), context);
+        return replacing(result, respond(guarded, context.method));
       }
       const headers = new Headers(result.headers);
       if (!headers.has("x-request-id")) headers.set("X-Request-Id", context.requestId);

@@ -28,18 +28,14 @@ import type {
 import type { RouterRoute } from "hono/types";
 import { getPathNoStrict } from "hono/utils/url";
 import { ApiError } from "../../api-error.js";
-import {
-  type HeaderValue,
-  headerOccurrences,
-  type Principal,
-  type PrincipalFields,
-} from "../../pipeline/auth.js";
+import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { claimApp } from "../../pipeline/options.js";
 import { Pipeline } from "../../pipeline/pipeline.js";
 import type { ErrorContext } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import { requestId } from "../../response.js";
 import { readLimited } from "../../web/body.js";
+import { bodyText, replacing } from "../../web/guard.js";
 import { targetOf, toResponse, WebPort } from "../../web/port.js";
 import { type NodeBindings, stampRequestId } from "./node.js";
 import type { HonoApi, HonoApiOptions, RouteMiddleware } from "./types.js";
@@ -69,14 +65,6 @@ interface RequestState extends ErrorContext {
 }
 
 const STATE = "apiErrorCodes";
-/** Headers of a replaced response that describe its body, not the request's outcome. */
-const ENTITY_HEADERS = new Set([
-  "content-length",
-  "content-encoding",
-  "transfer-encoding",
-  "content-range",
-  "etag",
-]);
 /** The contract's own answers, which the first middleware need not inspect on their way out. */
 const ANSWERS = new WeakSet<Response>();
 /**
@@ -98,48 +86,25 @@ function answerResponse(answer: Parameters<typeof toResponse>[0], method?: strin
 
 /**
  * An error answer that replaces a response already made (by a handler, another middleware, or
- * Hono's own code): headers such a response got from CORS or other middleware survive, its entity
- * headers do not, and the contract's own headers win.
+ * Hono's own code), keeping what {@link replacing} keeps.
  */
 function settle(c: Context, response: Response): Response {
   if (!c.finalized) return response;
-  for (const [name, value] of c.res.headers) {
-    if (name === "set-cookie") response.headers.append(name, value);
-    else if (!ENTITY_HEADERS.has(name) && !response.headers.has(name)) response.headers.set(name, value);
-  }
+  replacing(c.res, response);
   // Without this Hono would copy the replaced response's headers over the answer's own.
   c.res = undefined;
   return response;
 }
 
-/**
- * The port of one request. Under @hono/node-server, headers are read from node's request: the web
- * `Headers` of a request are only built when asked for, and building them on every request would
- * cost more than the rest of the adapter's work; a doubled credential header is seen in `rawHeaders`.
- */
+/** The port of one request, its body read through Hono's request once Hono runs. */
 class HonoPort extends WebPort {
-  private readonly node: NodeBindings["incoming"];
-
   constructor(
     request: Request,
     env: unknown,
     /** Hono's request, which keeps a body read through it for `c.req.json()`; absent before Hono runs. */
     private readonly hono?: Context["req"],
   ) {
-    const incoming = (env as NodeBindings | undefined)?.incoming;
-    // A server frames what it hands over: a request without Content-Length or Transfer-Encoding has no body.
-    super(request, { framed: incoming !== undefined });
-    this.node = typeof incoming?.headers === "object" ? incoming : undefined;
-  }
-
-  override header(name: string): string | undefined {
-    if (this.node === undefined) return super.header(name);
-    const value = this.node.headers[name];
-    return typeof value === "string" || value === undefined ? value : value.join(", ");
-  }
-
-  override credentials(name: string): HeaderValue {
-    return this.node === undefined ? super.header(name) : headerOccurrences(this.node.rawHeaders, name);
+    super(request, { env });
   }
 
   /** Read through Hono (which keeps the bytes for `c.req.json()`), or bounded while streaming. */
@@ -357,15 +322,10 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
   }
 
   private async guard(c: Context, res: Response): Promise<undefined> {
-    let text: string | undefined;
-    try {
-      text = await res.text();
-    } catch {
-      text = undefined;
-    }
-    const state = this.stateOf(c);
+    const text = await bodyText(res);
     // Hono keeps the error its (or the app's) onError turned into this response in c.error.
-    c.res = settle(c, answerResponse(this.pipeline.guard(res.status, text, state, c.error), c.req.method));
+    const answer = this.pipeline.guard(res.status, text, this.stateOf(c), c.error);
+    c.res = settle(c, answerResponse(answer, c.req.method));
     return undefined;
   }
 

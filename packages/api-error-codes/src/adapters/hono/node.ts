@@ -2,12 +2,9 @@
  * What @hono/node-server passes in `env` (node's own request and response), described by the members
  * used: the Hono adapter imports nothing from node, so that it runs on any runtime.
  */
+import type { NodeBindings as IncomingBindings } from "../../web/port.js";
 
-export interface NodeBindings {
-  incoming?: {
-    readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-    readonly rawHeaders: readonly string[];
-  };
+export interface NodeBindings extends IncomingBindings {
   outgoing?: {
     writeHead(status: number, reasonOrHeaders?: unknown, headers?: unknown): unknown;
   };
