@@ -209,11 +209,15 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
       try {
         if (scan.stale()) scan.sync();
         const entered = pipeline.enter(port, req[REQUEST_ID]);
-        if (entered.kind === "answer") return write(entered);
+        if (entered.kind === "answer") {
+          write(entered);
+          return;
+        }
         context.requestId = req[REQUEST_ID] = entered.requestId;
         // Express would serve `/ITEMS` or `/items/` as `/items`; the contract's routes are exact.
         if (entered.kind === "unrouted" && pipeline.table.isLooseVariant(port.method, port.target)) {
-          return write(pipeline.notFound(context));
+          write(pipeline.notFound(context));
+          return;
         }
         res.setHeader("X-Request-Id", entered.requestId);
         // A path the table does not know may still be served by middleware (static files, a mounted
@@ -235,10 +239,14 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
           const declared = entered.kind === "routed" && entered.route?.contract.schema?.body !== undefined;
           if (declared && req.headers["content-encoding"] === undefined && pipeline.jsonBody(port))
             tapBody(req);
-          return dispatch.call(this, req, res, done);
+          dispatch.call(this, req, res, done);
+          return;
         }
         const proceed = (outcome: Answer | Pass<P>): void => {
-          if (outcome.kind === "answer") return write(outcome);
+          if (outcome.kind === "answer") {
+            write(outcome);
+            return;
+          }
           // body-parser 2 skips a request whose stream is finished, body-parser 1 one with `_body`.
           Object.assign(req, { body: outcome.body, _body: true });
           dispatch.call(this, req, res, done);
