@@ -140,7 +140,8 @@ export function principalOf<P extends PrincipalFields = Principal>(request: Fast
 /** Marks node's request whose error answer the pipeline made, so the guard lets it pass. */
 const ANSWERED = Symbol("api-error-codes.answered");
 
-function send(reply: FastifyReply, answer: Answer): void {
+/** Writes an answer of the pipeline (also under NestJS's Fastify platform). */
+export function send(reply: FastifyReply, answer: Answer): void {
   (reply.request.raw as IncomingMessage & { [ANSWERED]?: true })[ANSWERED] = true;
   reply
     .code(answer.status)
@@ -175,6 +176,11 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
   fallback ??= { pipeline: new Pipeline({ logger: false }), logger: undefined };
   const runtime = runtimes.get(request.server) ?? fallback;
   fail(runtime, routerError(runtime.pipeline, error, request), request, reply);
+}
+
+/** Lets {@link frameworkErrors} answer for an instance whose pipeline NestJS's Fastify platform made. */
+export function bindPipeline(instance: object, pipeline: Pipeline<PrincipalFields>): void {
+  runtimes.set(instance, { pipeline, logger: pipeline.logger });
 }
 
 /** What to answer for an error of Fastify's router (also under NestJS's Fastify platform). */

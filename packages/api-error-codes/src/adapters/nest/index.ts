@@ -47,7 +47,12 @@ export { clientErrorResponse, type ProtectOptions, protectServer } from "../../n
 export type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 export type { RouteContract } from "../../pipeline/route.js";
 export { notRealized } from "../../pipeline/routes.js";
-export { frameworkErrors } from "./platforms.js";
+/**
+ * The option of `new FastifyAdapter({ frameworkErrors })` that answers what Fastify's router refuses
+ * before any hook runs (bad percent-encoding, an overlong path parameter) by the contract. Fastify
+ * takes it only when the instance is made, before `apiErrorCodes(app)` can add anything.
+ */
+export { frameworkErrors } from "../fastify/index.js";
 
 const NAME = "api-error-codes/nest";
 const CONTRACT = "api-error-codes:contract";

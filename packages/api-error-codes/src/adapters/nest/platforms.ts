@@ -6,15 +6,14 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Express } from "express";
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { NodePort, writeAnswer } from "../../node/port.js";
 import type { PrincipalFields } from "../../pipeline/auth.js";
 import { Pipeline } from "../../pipeline/pipeline.js";
 import type { Answer, ErrorContext, Pass } from "../../pipeline/port.js";
 import type { PreparedRoute } from "../../pipeline/route.js";
-import { requestId } from "../../response.js";
 import { ExpressApi, type ExpressApiOptions } from "../express/index.js";
-import { routerError } from "../fastify/index.js";
+import { bindPipeline, send } from "../fastify/index.js";
 
 /** One platform under Nest, as the adapter's guard and filter use it. */
 export interface Platform<P extends PrincipalFields> {
@@ -56,31 +55,6 @@ const REQUEST_ID = Symbol("api-error-codes.request-id");
 const CONTENT_TYPE = Symbol("api-error-codes.content-type");
 /** What Fastify 5's body stage takes for a media type; anything else it refuses with 415 before any guard. */
 const MEDIA_TYPE = /^\s*[\w!#$%&'*.^`|~+-]+\/[\w!#$%&'*.^`|~+-]+\s*(?:;|$)/;
-const FASTIFY_PIPELINES = new WeakMap<object, Pipeline<PrincipalFields>>();
-
-/**
- * The option of `new FastifyAdapter({ frameworkErrors })` that answers what Fastify's router refuses
- * before any hook runs (bad percent-encoding, an overlong path parameter) by the contract. Fastify
- * takes it only when the instance is made, before `apiErrorCodes(app)` can add anything.
- */
-export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const pipeline = FASTIFY_PIPELINES.get(request.server) ?? new Pipeline({ logger: false });
-  const port = new NodePort(request.raw);
-  const context = {
-    requestId: requestId(port.header("x-request-id")),
-    method: port.method,
-    target: port.target,
-    port,
-  };
-  sendAnswer(reply, pipeline.fail(routerError(pipeline, error, request), context));
-}
-
-function sendAnswer(reply: FastifyReply, answer: Answer): FastifyReply {
-  return reply
-    .status(answer.status)
-    .headers(answer.headers)
-    .send(answer.body === "" ? undefined : answer.body);
-}
 type Raw = IncomingMessage & { [REQUEST_ID]?: string; [CONTENT_TYPE]?: string };
 
 /** The request as the guard reads it: with the `Content-Type` the client sent. */
@@ -104,7 +78,7 @@ export function fastifyPlatform<P extends PrincipalFields>(
   name: string,
 ): Platform<P> {
   const pipeline = new Pipeline<P>(options, name);
-  FASTIFY_PIPELINES.set(instance, pipeline);
+  bindPipeline(instance, pipeline);
   instance.addHook("onRoute", (route) => {
     for (const method of METHODS_OF(route.method)) {
       if (method !== "HEAD") pipeline.adopt(method, route.url);
@@ -118,7 +92,7 @@ export function fastifyPlatform<P extends PrincipalFields>(
   instance.addHook("onRequest", (request, reply, done) => {
     const raw = request.raw as Raw;
     const entered = pipeline.enter(new NodePort(raw));
-    if (entered.kind === "answer") return sendAnswer(reply, entered);
+    if (entered.kind === "answer") return send(reply, entered);
     raw[REQUEST_ID] = entered.requestId;
     // Fastify would refuse a malformed media type (415) before authentication: the guard judges it.
     const type = raw.headers["content-type"];
@@ -127,7 +101,7 @@ export function fastifyPlatform<P extends PrincipalFields>(
       raw.headers["content-type"] = "application/octet-stream";
     }
     reply.header("X-Request-Id", entered.requestId);
-    if (entered.kind === "preflight") return sendAnswer(reply, entered.answer);
+    if (entered.kind === "preflight") return send(reply, entered.answer);
     done();
   });
   return {
@@ -150,7 +124,7 @@ export function fastifyPlatform<P extends PrincipalFields>(
       return { requestId: raw[REQUEST_ID] ?? "", method: port.method, target: port.target, port };
     },
     write: (_req, res, answer) => {
-      sendAnswer(res as FastifyReply, answer);
+      send(res as FastifyReply, answer);
     },
   };
 }
