@@ -10,6 +10,9 @@ export const REQUEST_ID_HEADER = "X-Request-Id";
 /** An incoming request id is kept when it matches this; otherwise a fresh UUID replaces it. */
 export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** A UUID in its canonical text form, any version. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The UUID source, looked up on first use: `globalThis.crypto` is a lazy getter in Node. */
 let uuid: (() => string) | undefined;
 

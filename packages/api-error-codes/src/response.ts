@@ -3,18 +3,21 @@
  * every adapter answers the same.
  */
 import type { ApiError } from "./api-error.js";
-import { generateRequestId, REQUEST_ID_PATTERN } from "./request-id.js";
+import { generateRequestId, REQUEST_ID_PATTERN, UUID_PATTERN } from "./request-id.js";
 import { type SerializeOptions, serializeError } from "./wire.js";
 
 export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
 
 /**
- * The request id to use: the incoming `X-Request-Id` when it is well-formed, otherwise a fresh UUID.
+ * The request id to use: the incoming `X-Request-Id` when it is well-formed, else the id the
+ * framework `made` for the request when that is a UUID (unique, unlike Fastify's default `req-1`),
+ * else a fresh UUID.
  * @example
  * res.setHeader("X-Request-Id", requestId(req.headers["x-request-id"]));
  */
-export function requestId(incoming: string | readonly string[] | null | undefined): string {
-  return typeof incoming === "string" && REQUEST_ID_PATTERN.test(incoming) ? incoming : generateRequestId();
+export function requestId(incoming: string | readonly string[] | null | undefined, made?: string): string {
+  if (typeof incoming === "string" && REQUEST_ID_PATTERN.test(incoming)) return incoming;
+  return made !== undefined && UUID_PATTERN.test(made) ? made : generateRequestId();
 }
 
 export interface ErrorResponseOptions extends SerializeOptions {

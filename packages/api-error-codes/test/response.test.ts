@@ -55,4 +55,13 @@ describe("requestId", () => {
       expect(requestId(id)).toMatch(UUID);
     },
   );
+  it("falls back to the framework's own id only when it is a UUID", () => {
+    const made = "0c0ffee0-1234-4abc-8def-0123456789ab";
+    expect(requestId("abc-123", made)).toBe("abc-123");
+    expect(requestId("has space", made)).toBe(made);
+    expect(requestId(undefined, made.toUpperCase())).toBe(made.toUpperCase());
+    const fresh = requestId(undefined, "req-1");
+    expect(fresh).toMatch(UUID);
+    expect(fresh).not.toBe(made);
+  });
 });

@@ -82,7 +82,6 @@ export interface ContractTypeProvider extends FastifyTypeProvider {
   validator: SchemaOutput<this["schema"]>;
   serializer: SchemaOutput<this["schema"]>;
 }
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What the error answers of one app need, also from `frameworkErrors`, which has no plugin scope. */
 interface Runtime {
@@ -120,12 +119,7 @@ export function genReqId(req: IncomingMessage): string {
 function contractId(request: FastifyRequest): string {
   const generated = (request.raw as IncomingMessage & { [GENERATED]?: string })[GENERATED];
   if (generated !== undefined && generated === request.id) return generated;
-  const incoming = request.headers["x-request-id"];
-  if (incoming !== undefined) {
-    const id = requestId(incoming);
-    if (id === incoming) return id;
-  }
-  return UUID.test(request.id) ? request.id : requestId(undefined);
+  return requestId(request.headers["x-request-id"], request.id);
 }
 
 /**
