@@ -27,10 +27,7 @@ import type { ValidatedRequest } from "../../pipeline/types.js";
 import { PREPARED, RouteScan, type Tagged } from "./routes.js";
 
 export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
-// Named here so that a user's declarations can refer to them (TS2742 otherwise).
-export type { Principal, PrincipalFields } from "../../pipeline/auth.js";
-export type { RouteContract } from "../../pipeline/route.js";
-export { notRealized } from "../../pipeline/routes.js";
+export * from "../../pipeline/public.js";
 
 export interface ExpressApiOptions<P extends PrincipalFields = Principal> extends PipelineOptions<P> {
   /**

@@ -39,9 +39,7 @@ import { requestId } from "../../response.js";
 import type { RequestSchema } from "../../validation/schema.js";
 
 export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
-// Named here so that a user's declarations can refer to them (TS2742 otherwise).
-export type { Principal, PrincipalFields } from "../../pipeline/auth.js";
-export { notRealized } from "../../pipeline/routes.js";
+export * from "../../pipeline/public.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {

@@ -18,11 +18,8 @@ import { bodyText, replacing } from "../../web/guard.js";
 import { toResponse, WebPort } from "../../web/port.js";
 import { NEXT_METHODS, type NextRouteHandler, type NextRouteHandlers, nextSignal } from "./next.js";
 
-// Named here so that a user's declarations can refer to them (TS2742 otherwise).
-export type { Principal, PrincipalFields } from "../../pipeline/auth.js";
-export type { RouteContract } from "../../pipeline/route.js";
+export * from "../../pipeline/public.js";
 export { type Reply, reply } from "../../pipeline/router.js";
-export { notRealized } from "../../pipeline/routes.js";
 export { NEXT_METHODS, type NextRouteHandler, type NextRouteHandlers } from "./next.js";
 
 /** What a fetch handler's context adds: the web `Request`. */

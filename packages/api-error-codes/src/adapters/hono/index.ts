@@ -40,12 +40,9 @@ import { targetOf, toResponse, WebPort } from "../../web/port.js";
 import { type NodeBindings, stampRequestId } from "./node.js";
 import type { HonoApi, HonoApiOptions, RouteMiddleware } from "./types.js";
 
-export { type ProtectOptions, protectServer } from "../../node/protect.js";
 // Node only, imported by nothing else here: the adapter itself still runs on any runtime.
-// Named here so that a user's declarations can refer to them (TS2742 otherwise).
-export type { Principal, PrincipalFields } from "../../pipeline/auth.js";
-export type { RouteContract } from "../../pipeline/route.js";
-export { notRealized } from "../../pipeline/routes.js";
+export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
+export * from "../../pipeline/public.js";
 export type {
   ApiVariables,
   HonoApi,

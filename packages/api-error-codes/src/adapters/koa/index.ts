@@ -23,11 +23,8 @@ import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
 import { requestId } from "../../response.js";
 
-export { type ProtectOptions, protectServer } from "../../node/protect.js";
-// Named here so that a user's declarations can refer to them (TS2742 otherwise).
-export type { Principal, PrincipalFields } from "../../pipeline/auth.js";
-export type { RouteContract } from "../../pipeline/route.js";
-export { notRealized } from "../../pipeline/routes.js";
+export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
+export * from "../../pipeline/public.js";
 
 /** What the adapter uses of a Koa context (Koa 2 and 3 alike). */
 export interface KoaContext {

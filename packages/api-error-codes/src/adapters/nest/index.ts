@@ -43,10 +43,7 @@ import type { ExpressApiOptions } from "../express/index.js";
 import { expressPlatform, fastifyPlatform, type Platform } from "./platforms.js";
 
 export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
-// Named here so that a user's declarations can refer to them (TS2742 otherwise).
-export type { Principal, PrincipalFields } from "../../pipeline/auth.js";
-export type { RouteContract } from "../../pipeline/route.js";
-export { notRealized } from "../../pipeline/routes.js";
+export * from "../../pipeline/public.js";
 /**
  * The option of `new FastifyAdapter({ frameworkErrors })` that answers what Fastify's router refuses
  * before any hook runs (bad percent-encoding, an overlong path parameter) by the contract. Fastify

@@ -24,11 +24,8 @@ import type { ValidatedRequest } from "../../pipeline/types.js";
 
 export { readNodeBody } from "../../node/port.js";
 export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
-// Named here so that a user's declarations can refer to them (TS2742 otherwise).
-export type { Principal, PrincipalFields } from "../../pipeline/auth.js";
-export type { RouteContract } from "../../pipeline/route.js";
+export * from "../../pipeline/public.js";
 export { type Reply, reply } from "../../pipeline/router.js";
-export { notRealized } from "../../pipeline/routes.js";
 
 /** What node adds to a handler's context: its request and response, to write `res` directly. */
 interface NodeObjects {
