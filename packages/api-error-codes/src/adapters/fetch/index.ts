@@ -8,13 +8,14 @@
  * api.post("/orders", { auth: true, schema: { body: Order } }, ({ body }) => reply(201, create(body)));
  * export default { fetch: api.fetch };
  */
+import { ApiError } from "../../api-error.js";
 import type { JsonValue } from "../../details.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import type { Answer, ErrorContext } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
-import { JSON_CONTENT_TYPE } from "../../response.js";
+import { JSON_CONTENT_TYPE, requestId } from "../../response.js";
 import { toResponse, WebPort } from "../../web/port.js";
 import { NEXT_METHODS, type NextRouteHandler, type NextRouteHandlers, nextSignal } from "./next.js";
 
@@ -91,6 +92,30 @@ export class FetchApi<P extends PrincipalFields = Principal> {
 
   /** The fetch handler: `Bun.serve({ fetch: api.fetch })`, `export default { fetch: api.fetch }`. */
   readonly fetch = (request: Request): Promise<Response> => this.serve(request);
+
+  /**
+   * The contract's answer for an error raised before the handler could run, for a server's error
+   * hook. On node, `@hono/node-server` cannot make a `Request` of some targets (a backslash in the
+   * path, `OPTIONS *`, a bad Host) and answers them with an empty 400; its `getRequestListener`
+   * takes this as `errorHandler` (`serve()` has no such option). Its `RequestError` becomes 400 / 3
+   * with `Connection: close`, anything else 500 / 0. Bun, Deno and Workers make the `Request`
+   * themselves and need none.
+   * @example
+   * const listener = getRequestListener(api.fetch, { errorHandler: api.requestError });
+   * protectServer(http.createServer(listener)).listen(3000);
+   */
+  readonly requestError = (error: unknown): Response => {
+    const malformed = error instanceof Error && error.name === "RequestError";
+    const thrown = malformed
+      ? ApiError.invalidStructure(
+          [{ in: "header", pointer: "", rule: "parse", message: "Malformed HTTP request" }],
+          { cause: error, headers: { Connection: "close" } },
+        )
+      : error;
+    return toResponse(
+      this.pipeline.fail(thrown, { requestId: requestId(undefined), method: "", target: "" }),
+    );
+  };
 
   /** `signal` tells a framework's own thrown signals (Next.js's) from errors. */
   private async serve(request: Request, signal?: typeof nextSignal): Promise<Response> {
