@@ -10,7 +10,12 @@
  */
 import { ApiError } from "../../api-error.js";
 import type { JsonValue } from "../../details.js";
-import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
+import {
+  type HeaderValue,
+  headerOccurrences,
+  type Principal,
+  type PrincipalFields,
+} from "../../pipeline/auth.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import type { Answer, ErrorContext } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
@@ -61,6 +66,38 @@ type RouteMethod<P extends PrincipalFields> = <const C extends RouteContract>(
   handler: FetchHandler<P, C>,
 ) => FetchApi<P>;
 
+/**
+ * node's raw header list (`[name, value, ...]`) when the runtime passes node's request beside the
+ * `Request`, as @hono/node-server does (`fetch(request, { incoming, outgoing })`). Described by the
+ * member used: nothing is imported from node, and other runtimes pass no such thing (Workers their
+ * bindings, Deno the connection info, Bun the server).
+ */
+function nodeRawHeaders(env: unknown): readonly string[] | undefined {
+  if (typeof env !== "object" || env === null || !("incoming" in env)) return undefined;
+  const incoming: unknown = env.incoming;
+  if (typeof incoming !== "object" || incoming === null || !("rawHeaders" in incoming)) return undefined;
+  const raw: unknown = incoming.rawHeaders;
+  return Array.isArray(raw) ? (raw as readonly string[]) : undefined;
+}
+
+/** The port of one request: a {@link WebPort} that sees each credential header when node's request is at hand. */
+class FetchPort extends WebPort {
+  constructor(
+    request: Request,
+    private readonly rawHeaders: readonly string[] | undefined,
+  ) {
+    super(request);
+  }
+
+  /**
+   * `Headers` join a repeated header with ", ": an empty `Authorization` sent before a valid one
+   * reads as the one value ", Bearer ...". node's raw headers keep each occurrence (refused, 3).
+   */
+  override credentials(name: string): HeaderValue {
+    return this.rawHeaders === undefined ? super.credentials(name) : headerOccurrences(this.rawHeaders, name);
+  }
+}
+
 /** A HEAD answer carries its length: the runtime sends no body to count. */
 const respond = (answer: Answer, method: string): Response => toResponse(answer, method === "HEAD");
 
@@ -90,13 +127,18 @@ export class FetchApi<P extends PrincipalFields = Principal> {
   readonly delete: RouteMethod<P> = (path, contract, handler) =>
     this.route("DELETE", path, contract, handler);
 
-  /** The fetch handler: `Bun.serve({ fetch: api.fetch })`, `export default { fetch: api.fetch }`. */
-  readonly fetch = (request: Request): Promise<Response> => this.serve(request);
+  /**
+   * The fetch handler: `Bun.serve({ fetch: api.fetch })`, `export default { fetch: api.fetch }`.
+   * Of what a runtime passes beside the request, only node's request from @hono/node-server is read:
+   * its raw headers, so that a doubled `Authorization` is refused as on node's own adapters.
+   */
+  readonly fetch = (request: Request, env?: unknown): Promise<Response> =>
+    this.serve(request, undefined, nodeRawHeaders(env));
 
   /**
    * The contract's answer for an error raised before the handler could run, for a server's error
    * hook. On node, `@hono/node-server` cannot make a `Request` of some targets (a backslash in the
-   * path, `OPTIONS *`, a bad Host) and answers them with an empty 400; its `getRequestListener`
+   * path, `OPTIONS *`) and answers them with an empty 400; its `getRequestListener`
    * takes this as `errorHandler` (`serve()` has no such option). Its `RequestError` becomes 400 / 3
    * with `Connection: close`, anything else 500 / 0. Bun, Deno and Workers make the `Request`
    * themselves and need none.
@@ -118,8 +160,12 @@ export class FetchApi<P extends PrincipalFields = Principal> {
   };
 
   /** `signal` tells a framework's own thrown signals (Next.js's) from errors. */
-  private async serve(request: Request, signal?: typeof nextSignal): Promise<Response> {
-    const port = new WebPort(request);
+  private async serve(
+    request: Request,
+    signal?: typeof nextSignal,
+    rawHeaders?: readonly string[],
+  ): Promise<Response> {
+    const port = new FetchPort(request, rawHeaders);
     const method = port.method;
     const entered = this.pipeline.enter(port);
     if (entered.kind === "answer") return respond(entered, method);
