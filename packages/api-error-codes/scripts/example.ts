@@ -82,7 +82,9 @@ async function start(): Promise<Server> {
         import("@hono/node-server"),
         import("api-error-codes/node"),
       ]);
-      return protectServer(createServer(getRequestListener(buildApi().fetch))).listen(port, host);
+      const api = buildApi();
+      const listener = getRequestListener(api.fetch, { errorHandler: api.requestError });
+      return protectServer(createServer(listener)).listen(port, host);
     }
     default:
       console.error(

@@ -3,13 +3,16 @@
  * Response` handler through @hono/node-server's bridge, as Bun or Deno would serve it), and the
  * handler called with plain `Request` objects, as Workers and route-handler runtimes call it.
  */
+import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApi, reply } from "../../src/adapters/fetch/index.js";
+import { protectServer } from "../../src/node/protect.js";
 import { lookup, openapi, routes } from "./app.js";
 import { check, overHttp, type Send } from "./harness.js";
+import { rawRequest } from "./raw-socket.js";
 import { scenarios } from "./scenarios.js";
 
 const api = createApi({ auth: { lookup }, openapi, logger: false });
@@ -34,6 +37,66 @@ describe("fetch adapter over a real socket: shared scenarios", () => {
 
   it.each(scenarios.map((s) => [s.name, s] as const))("%s", async (_name, scenario) => {
     check(scenario, await send(scenario));
+  });
+});
+
+describe("fetch adapter on node: @hono/node-server's request errors and node's raw headers", () => {
+  let server: Server;
+  let port: number;
+  beforeAll(async () => {
+    const listener = getRequestListener(api.fetch, { hostname: "127.0.0.1", errorHandler: api.requestError });
+    server = protectServer(createServer(listener));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const malformed = {
+    error_code: 3,
+    error_message: "Invalid request: header: Malformed HTTP request",
+    details: {
+      violations: [{ in: "header", pointer: "", rule: "parse", message: "Malformed HTTP request" }],
+    },
+  };
+
+  it.each([
+    ["a backslash in the path", "GET /items\\1 HTTP/1.1\r\nHost: x\r\n\r\n"],
+    ["the asterisk form", "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n"],
+  ])("a target the bridge cannot make a Request of (%s) is 400 / 3 in the contract", async (_name, bytes) => {
+    const answer = await rawRequest(port, bytes);
+    expect(answer.status).toBe(400);
+    expect(answer.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(answer.headers["x-content-type-options"]).toBe("nosniff");
+    expect(answer.headers.connection).toBe("close");
+    expect(answer.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse(answer.body)).toStrictEqual(malformed);
+  });
+
+  it("an error other than the bridge's RequestError is 500 / 0", async () => {
+    const response = api.requestError(new TypeError("boom at /srv/app.js:1"));
+    expect(response.status).toBe(500);
+    expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await response.json()).toStrictEqual({
+      error_code: 0,
+      error_message: "Unknown server side error occurred",
+      details: null,
+    });
+  });
+
+  it("an empty Authorization header before a valid one is a doubled header (400 / 3), as on node", async () => {
+    const answer = await rawRequest(
+      port,
+      "GET /me HTTP/1.1\r\nHost: x\r\nAuthorization:\r\nAuthorization: Bearer member-token\r\nConnection: close\r\n\r\n",
+    );
+    expect(answer.status).toBe(400);
+    const message = "The authorization header carries more than one credential";
+    expect(JSON.parse(answer.body)).toStrictEqual({
+      error_code: 3,
+      error_message: `Invalid request: header /authorization: ${message}`,
+      details: { violations: [{ in: "header", pointer: "/authorization", rule: "duplicate", message }] },
+    });
   });
 });
 

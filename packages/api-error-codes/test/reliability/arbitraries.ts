@@ -5,7 +5,8 @@
  * fast-check is imported, so the reference API's tests can use them with their own oracle.
  *
  * "Transport-legal" means every transport the tests drive sends the request unchanged: node's
- * client, Fastify's `inject` and Hono's `app.request` (WHATWG URL and Fetch rules). Dot segments,
+ * client, Fastify's `inject`, Hono's `app.request` and the fetch adapter's Request bridge
+ * (@hono/node-server; WHATWG URL and Fetch rules). Dot segments,
  * backslashes, a body on GET/HEAD, CONNECT/TRACE and header values with surrounding spaces are
  * normalised or refused by one of them and left to the raw-socket corpus instead.
  */

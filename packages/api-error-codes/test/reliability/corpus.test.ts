@@ -1,7 +1,7 @@
 /**
  * The bad-input corpus (corpus.ts) against every adapter over a real socket: each row's status and
  * code, and for every error the contract's media type, nosniff, a request id, a conforming body and
- * no leak of internals. One test per row; the four adapters are asked at once.
+ * no leak of internals. One test per row; every adapter of TARGETS (eight) is asked at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseErrorBody } from "../../src/index.js";

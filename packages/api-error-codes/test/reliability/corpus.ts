@@ -374,6 +374,11 @@ export const corpus: CorpusCase[] = [
         code: 3,
         why: "@hono/node-server cannot put a body on a GET Request (Fetch forbids it), so the adapter sees a declared body it cannot read",
       },
+      // workerd gives a GET that declares a length its body (200 there, as elsewhere); node's bridge cannot.
+      fetch: {
+        ...e3,
+        why: "the Request the bridge makes of a GET has no body (Fetch forbids one): the adapter sees a declared body it cannot read, as Hono does",
+      },
     },
   },
 
@@ -449,6 +454,11 @@ export const corpus: CorpusCase[] = [
         ...ok,
         why: "@hono/node-server builds a WHATWG URL, which resolves '..': the request reaches /items (200)",
       },
+      // Bun, Deno and Workers hand a fetch handler the same resolved url: no Request keeps '..'.
+      fetch: {
+        ...ok,
+        why: "a Request's url is a parsed WHATWG URL, which resolves '..' before the handler runs: it asks for /items (200)",
+      },
     },
   },
   {
@@ -456,7 +466,11 @@ export const corpus: CorpusCase[] = [
     name: "a percent-encoded dot-dot segment",
     bytes: get("/x/%2e%2e/items"),
     expect: notFound,
-    except: { hono: { ...ok, why: "WHATWG URL parsing treats %2e%2e as '..' too" } },
+    except: {
+      hono: { ...ok, why: "WHATWG URL parsing treats %2e%2e as '..' too" },
+      // As for '..': Bun, Deno and Workers resolve it the same way.
+      fetch: { ...ok, why: "a Request's url is a parsed WHATWG URL, which treats %2e%2e as '..' too" },
+    },
   },
   {
     category: "path",
@@ -467,6 +481,13 @@ export const corpus: CorpusCase[] = [
       hono: {
         ...e3,
         why: "@hono/node-server refuses a backslash in the path (its RequestError, through api.requestError)",
+      },
+      // No Request carries a '\' in the path: a WHATWG URL reads it as '/', so a runtime that parses
+      // the target as a URL (Bun does) routes /items/1 instead; node's bridge refuses it.
+      fetch: {
+        ...e3,
+        headers: { connection: "close" },
+        why: "@hono/node-server will not make a Request of it (its RequestError, through api.requestError)",
       },
     },
   },
@@ -551,6 +572,12 @@ export const corpus: CorpusCase[] = [
     except: {
       hono: {
         ...e3,
+        why: "@hono/node-server cannot make a URL of '*' (its RequestError, through api.requestError)",
+      },
+      // A Request's url is absolute and has no asterisk form: no runtime can hand '*' to a fetch handler.
+      fetch: {
+        ...e3,
+        headers: { connection: "close" },
         why: "@hono/node-server cannot make a URL of '*' (its RequestError, through api.requestError)",
       },
     },

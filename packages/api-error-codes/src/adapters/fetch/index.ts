@@ -14,7 +14,7 @@ import type { Answer, ErrorContext } from "../../pipeline/port.js";
 import type { RouteContract } from "../../pipeline/route.js";
 import { type RouteHandler, Router, replyOf } from "../../pipeline/router.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
-import { bodyText, replacing } from "../../web/guard.js";
+import { bodyText, bridgeError, replacing } from "../../web/guard.js";
 import { toResponse, WebPort } from "../../web/port.js";
 import { NEXT_METHODS, type NextRouteHandler, type NextRouteHandlers, nextSignal } from "./next.js";
 
@@ -55,6 +55,18 @@ export class FetchApi<P extends PrincipalFields = Principal> extends Router<P, W
    * its headers are read there, and a body is one that the request's framing declares.
    */
   readonly fetch = (request: Request, env?: unknown): Promise<Response> => this.serve(request, env);
+
+  /**
+   * The contract's answer for an error raised before the handler could run, for a server's error
+   * hook: on node, @hono/node-server cannot make a `Request` of some targets (a backslash in the
+   * path, `OPTIONS *`) and answers them with an empty 400 unless its `getRequestListener` gets this
+   * as `errorHandler` (`serve()` has no such option). Bun, Deno and Workers make the `Request`
+   * themselves and need none.
+   * @example
+   * const listener = getRequestListener(api.fetch, { errorHandler: api.requestError });
+   * protectServer(http.createServer(listener)).listen(3000);
+   */
+  readonly requestError = (error: unknown): Response => toResponse(bridgeError(this.pipeline, error));
 
   /** `signal` tells a framework's own thrown signals (Next.js's) from errors. */
   private async serve(request: Request, env: unknown, signal?: typeof nextSignal): Promise<Response> {

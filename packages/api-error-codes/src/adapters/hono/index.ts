@@ -27,7 +27,6 @@ import type {
 } from "hono";
 import type { RouterRoute } from "hono/types";
 import { getPathNoStrict } from "hono/utils/url";
-import { ApiError } from "../../api-error.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { claimApp } from "../../pipeline/options.js";
 import { Pipeline } from "../../pipeline/pipeline.js";
@@ -35,7 +34,7 @@ import type { ErrorContext } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import { requestId } from "../../response.js";
 import { readLimited } from "../../web/body.js";
-import { bodyText, replacing } from "../../web/guard.js";
+import { bodyText, bridgeError, replacing } from "../../web/guard.js";
 import { targetOf, toResponse, WebPort } from "../../web/port.js";
 import { type NodeBindings, stampRequestId } from "./node.js";
 import type { HonoApi, HonoApiOptions, RouteMiddleware } from "./types.js";
@@ -170,21 +169,7 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
     return answerResponse(this.pipeline.fail(thrown, this.stateOf(c)), c.req.method);
   }
 
-  readonly requestError = (error: unknown): Response => {
-    const malformed = error instanceof Error && error.name === "RequestError";
-    const thrown = malformed
-      ? ApiError.invalidStructure(
-          [{ in: "header", pointer: "", rule: "parse", message: "Malformed HTTP request" }],
-          {
-            cause: error,
-            headers: { Connection: "close" },
-          },
-        )
-      : error;
-    return answerResponse(
-      this.pipeline.fail(thrown, { requestId: requestId(undefined), method: "", target: "" }),
-    );
-  };
+  readonly requestError = (error: unknown): Response => answerResponse(bridgeError(this.pipeline, error));
 
   private stateOf(c: Context): RequestState {
     const state = c.get(STATE) as RequestState | undefined;
