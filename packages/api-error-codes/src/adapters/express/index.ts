@@ -18,6 +18,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Express, NextFunction, Request, RequestHandler, Response } from "express";
 import { NodePort, tapBody, writeAnswer } from "../../node/port.js";
 import { type ProtectOptions, protectServer } from "../../node/protect.js";
+import { passedOf, stateOf } from "../../node/state.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { claimApp } from "../../pipeline/options.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
@@ -51,16 +52,7 @@ export type ContextHandler<P extends PrincipalFields, C extends RouteContract> =
   next: NextFunction,
 ) => unknown;
 
-const REQUEST_ID = Symbol("api-error-codes.request-id");
-const CONTEXT = Symbol("api-error-codes.context");
-
-type Req = IncomingMessage & {
-  [REQUEST_ID]?: string;
-  [CONTEXT]?: Pass<PrincipalFields>;
-  originalUrl?: string;
-  params?: Record<string, unknown>;
-  body?: unknown;
-};
+type Req = IncomingMessage & { originalUrl?: string; params?: Record<string, unknown> };
 
 /** What this adapter uses of an Express app (`app.handle` is how Express dispatches every request). */
 interface AppInternals {
@@ -142,23 +134,12 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
    * const { principal, body } = api.context(req);
    */
   context<C extends RouteContract = RouteContract>(req: IncomingMessage): ExpressContext<P, C> {
-    const context = (req as Req)[CONTEXT];
-    if (context === undefined) {
-      throw new TypeError("api.context(req) is only available after the route's api.route() middleware");
-    }
-    return context as unknown as ExpressContext<P, C>;
+    return passedOf(req, "api.context(req)") as unknown as ExpressContext<P, C>;
   }
 
   /** Where an error of this request happened, for {@link Pipeline.fail} and its log entry. */
   errorContext(req: IncomingMessage): ErrorContext {
-    const raw = req as Req;
-    const port = new NodePort(raw);
-    return {
-      requestId: raw[REQUEST_ID] ?? "",
-      method: port.method,
-      target: raw.originalUrl ?? port.target,
-      port,
-    };
+    return stateOf(req, (req as Req).originalUrl);
   }
 
   /**
@@ -170,10 +151,15 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
     route: PreparedRoute | undefined,
   ): Answer | Pass<P> | Promise<Answer | Pass<P>> {
     const raw = req as Req;
-    const port = new NodePort(raw, raw.originalUrl);
-    const outcome = this.pipeline.check(route, port, raw[REQUEST_ID] ?? "", raw.params);
+    const state = stateOf(raw, raw.originalUrl);
+    const outcome = this.pipeline.check(
+      route,
+      new NodePort(raw, raw.originalUrl),
+      state.requestId,
+      raw.params,
+    );
     const keep = (done: Answer | Pass<P>): Answer | Pass<P> => {
-      if (done.kind === "pass") raw[CONTEXT] = done;
+      if (done.kind === "pass") state.passed = done;
       return done;
     };
     return isThenable(outcome) ? Promise.resolve(outcome).then(keep) : keep(outcome);
@@ -200,17 +186,16 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
     app.handle = function handle(this: AppInternals, req: Req, res: ServerResponse): void {
       // Routed by the path below the app's mount point (req.url), logged with the whole one.
       const port = new NodePort(req);
-      const context = { requestId: req[REQUEST_ID] ?? "", method: port.method, target: port.target, port };
-      if (req.originalUrl !== undefined) context.target = req.originalUrl;
+      const context = stateOf(req, req.originalUrl, port);
       const write = (answer: Answer): void => writeAnswer(req, res, answer);
       try {
         if (scan.stale()) scan.sync();
-        const entered = pipeline.enter(port, req[REQUEST_ID]);
+        const entered = pipeline.enter(port, context.requestId || undefined);
         if (entered.kind === "answer") {
           write(entered);
           return;
         }
-        context.requestId = req[REQUEST_ID] = entered.requestId;
+        context.requestId = entered.requestId;
         // Express would serve `/ITEMS` or `/items/` as `/items`; the contract's routes are exact.
         if (entered.kind === "unrouted" && pipeline.table.isLooseVariant(port.method, port.target)) {
           write(pipeline.notFound(context));

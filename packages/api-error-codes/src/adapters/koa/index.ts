@@ -14,11 +14,12 @@
  * app.use(router.routes());
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { NodePort, writeAnswer } from "../../node/port.js";
+import { writeAnswer } from "../../node/port.js";
+import { passedOf, stateOf } from "../../node/state.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { claimApp } from "../../pipeline/options.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
-import type { Answer, ErrorContext, Pass } from "../../pipeline/port.js";
+import type { Answer } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
 import { requestId } from "../../response.js";
@@ -54,19 +55,9 @@ interface RouterLike {
 
 export type KoaApiOptions<P extends PrincipalFields = Principal> = PipelineOptions<P>;
 
-const STATE = Symbol("api-error-codes.koa");
-interface RequestState {
-  context: ErrorContext;
-  passed?: Pass<PrincipalFields>;
-  /** An answer the pipeline wrote itself: the guard lets it go. */
-  answered?: true;
-}
-const stateOf = (ctx: KoaContext) => (ctx.state as { [STATE]?: RequestState })[STATE];
-
 /** The contract's answer, written by node: Koa stays out (`ctx.respond = false`). */
 function send(ctx: KoaContext, answer: Answer): void {
-  const state = stateOf(ctx);
-  if (state !== undefined) state.answered = true;
+  stateOf(ctx.req).answered = true;
   ctx.respond = false;
   if (!ctx.res.headersSent) writeAnswer(ctx.req, ctx.res, answer);
 }
@@ -104,15 +95,10 @@ export class KoaApi<P extends PrincipalFields = Principal> {
   route<const C extends RouteContract>(contract: C): KoaMiddleware {
     const prepared = this.pipeline.prepare(contract, "api-error-codes/koa: api.route()");
     const middleware: KoaMiddleware = async (ctx, next) => {
-      const state = stateOf(ctx);
-      if (state === undefined)
+      const state = stateOf(ctx.req);
+      if (state.requestId === "")
         throw new Error("api-error-codes/koa: call apiErrorCodes(app) before app.use(router.routes())");
-      const outcome = await this.pipeline.check(
-        prepared,
-        new NodePort(ctx.req),
-        state.context.requestId,
-        ctx.params,
-      );
+      const outcome = await this.pipeline.check(prepared, state.port, state.requestId, ctx.params);
       if (outcome.kind === "answer") return send(ctx, outcome);
       state.passed = outcome;
       (ctx.request as { body?: unknown }).body = outcome.body;
@@ -128,10 +114,7 @@ export class KoaApi<P extends PrincipalFields = Principal> {
    * const { principal, body } = api.context<typeof contract>(ctx);
    */
   context<C extends RouteContract = RouteContract>(ctx: KoaContext): ValidatedRequest<P, C> {
-    const passed = stateOf(ctx)?.passed;
-    if (passed === undefined)
-      throw new TypeError("api.context(ctx) is only available after the route's api.route() middleware");
-    return passed as unknown as ValidatedRequest<P, C>;
+    return passedOf(ctx.req, "api.context(ctx)") as unknown as ValidatedRequest<P, C>;
   }
 
   /** Routes of the routers mounted so far (and added to them since) go into the route table. */
@@ -157,24 +140,18 @@ export class KoaApi<P extends PrincipalFields = Principal> {
   }
 
   private readonly first: KoaMiddleware = async (ctx, next) => {
-    const port = new NodePort(ctx.req);
-    const context: ErrorContext = {
-      requestId: "",
-      method: port.method,
-      target: port.target,
-      port,
-    };
+    const state = stateOf(ctx.req);
+    const port = state.port;
     try {
       // Routers may be mounted, and get routes, after the first request: each router's count is kept.
       this.sync();
       const entered = this.pipeline.enter(port);
       if (entered.kind === "answer") return send(ctx, entered);
-      const state: RequestState = { context: { ...context, requestId: entered.requestId } };
-      (ctx.state as { [STATE]?: RequestState })[STATE] = state;
+      state.requestId = entered.requestId;
       ctx.set("X-Request-Id", entered.requestId);
       // @koa/router would serve `/ITEMS` or `/items/` as `/items`; the contract's routes are exact.
       if (entered.kind === "unrouted" && this.pipeline.table.isLooseVariant(port.method, port.target)) {
-        return send(ctx, this.pipeline.notFound(state.context));
+        return send(ctx, this.pipeline.notFound(state));
       }
       // A JSON body read by the app's own parser (koa-bodyparser skips a request whose body is set).
       const own = await this.pipeline.ownBody(entered, port);
@@ -184,18 +161,13 @@ export class KoaApi<P extends PrincipalFields = Principal> {
       if (state.answered || ctx.respond === false) return;
       if (ctx.status === 404 && ctx.body == null) {
         // Nobody answered: the preflight the app's CORS middleware left alone, or 404.
-        return send(
-          ctx,
-          entered.kind === "preflight" ? entered.answer : this.pipeline.notFound(state.context),
-        );
+        return send(ctx, entered.kind === "preflight" ? entered.answer : this.pipeline.notFound(state));
       }
-      if (ctx.status >= 400) send(ctx, this.pipeline.guard(ctx.status, textOf(ctx.body), state.context));
+      if (ctx.status >= 400) send(ctx, this.pipeline.guard(ctx.status, textOf(ctx.body), state));
     } catch (thrown) {
       // Before routing (a route mistake found in sync): a fresh request id.
-      send(
-        ctx,
-        this.pipeline.fail(thrown, stateOf(ctx)?.context ?? { ...context, requestId: requestId(undefined) }),
-      );
+      state.requestId ||= requestId(undefined);
+      send(ctx, this.pipeline.fail(thrown, state));
     }
   };
 }

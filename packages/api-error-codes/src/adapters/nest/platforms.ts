@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Express } from "express";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { NodePort, writeAnswer } from "../../node/port.js";
+import { stateOf } from "../../node/state.js";
 import type { PrincipalFields } from "../../pipeline/auth.js";
 import { Pipeline } from "../../pipeline/pipeline.js";
 import type { Answer, ErrorContext, Pass } from "../../pipeline/port.js";
@@ -51,11 +52,10 @@ export function expressPlatform<P extends PrincipalFields>(
   };
 }
 
-const REQUEST_ID = Symbol("api-error-codes.request-id");
 const CONTENT_TYPE = Symbol("api-error-codes.content-type");
 /** What Fastify 5's body stage takes for a media type; anything else it refuses with 415 before any guard. */
 const MEDIA_TYPE = /^\s*[\w!#$%&'*.^`|~+-]+\/[\w!#$%&'*.^`|~+-]+\s*(?:;|$)/;
-type Raw = IncomingMessage & { [REQUEST_ID]?: string; [CONTENT_TYPE]?: string };
+type Raw = IncomingMessage & { [CONTENT_TYPE]?: string };
 
 /** The request as the guard reads it: with the `Content-Type` the client sent. */
 class FastifyNestPort extends NodePort {
@@ -91,9 +91,10 @@ export function fastifyPlatform<P extends PrincipalFields>(
   );
   instance.addHook("onRequest", (request, reply, done) => {
     const raw = request.raw as Raw;
-    const entered = pipeline.enter(new NodePort(raw));
+    const state = stateOf(raw, undefined, new FastifyNestPort(raw));
+    const entered = pipeline.enter(state.port);
     if (entered.kind === "answer") return send(reply, entered);
-    raw[REQUEST_ID] = entered.requestId;
+    state.requestId = entered.requestId;
     // Fastify would refuse a malformed media type (415) before authentication: the guard judges it.
     const type = raw.headers["content-type"];
     if (type !== undefined && !MEDIA_TYPE.test(type)) {
@@ -110,19 +111,10 @@ export function fastifyPlatform<P extends PrincipalFields>(
       const request = req as FastifyRequest;
       // The adapter's parser leaves every body undefined and unread.
       if (request.body !== undefined) throw parsedAlready(name);
-      const raw = request.raw as Raw;
-      return pipeline.check(
-        route,
-        new FastifyNestPort(raw),
-        raw[REQUEST_ID] ?? "",
-        request.params as Record<string, string>,
-      );
+      const state = stateOf(request.raw);
+      return pipeline.check(route, state.port, state.requestId, request.params as Record<string, string>);
     },
-    errorContext: (req) => {
-      const raw = (req as FastifyRequest).raw as Raw;
-      const port = new NodePort(raw);
-      return { requestId: raw[REQUEST_ID] ?? "", method: port.method, target: port.target, port };
-    },
+    errorContext: (req) => stateOf((req as FastifyRequest).raw),
     write: (_req, res, answer) => {
       send(res as FastifyReply, answer);
     },
