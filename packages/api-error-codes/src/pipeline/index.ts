@@ -16,8 +16,11 @@
  */
 // Named here so that a user's declarations can refer to them (TS2742 otherwise).
 
-export { NodePort, readNodeBody, type WritableAnswer, writeAnswer } from "../node/port.js";
+export { type Guard, guardResponse } from "../node/guard.js";
+export { NodePort, readNodeBody, tapBody, type WritableAnswer, writeAnswer } from "../node/port.js";
 export { clientErrorResponse, type ProtectOptions, protectServer } from "../node/protect.js";
+export { passedOf, type RequestState, stateOf } from "../node/state.js";
+export { bodyText, bridgeError, replacing } from "../web/guard.js";
 export { toResponse, WebPort } from "../web/port.js";
 // Named here so that a user's declarations can refer to them (TS2742 otherwise).
 export type { Principal, PrincipalFields } from "./auth.js";
@@ -31,7 +34,9 @@ export type {
   Preflight,
   RequestPort,
   Routed,
+  Unrouted,
 } from "./port.js";
 export type { PreparedRoute, RouteContract } from "./route.js";
+export { type Dispatched, type Reply, type RouteHandler, Router, reply, replyOf } from "./router.js";
 export type { PrometheusRegistry } from "./telemetry.js";
 export type { FromJsonSchema, PrincipalOf, SchemaOutput, ValidatedRequest } from "./types.js";
