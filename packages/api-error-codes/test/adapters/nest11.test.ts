@@ -40,7 +40,7 @@ const PUBLIC: Readonly<Record<string, string>> = {
 const toPackage: Plugin = {
   name: "src-to-package",
   setup(bundle) {
-    bundle.onResolve({ filter: /\/src\// }, ({ path, resolveDir }) => {
+    bundle.onResolve({ filter: /^\.\.?\/.*\/src\// }, ({ path, resolveDir }) => {
       const file = relative(pkg, resolve(resolveDir, path.replace(/\.js$/, ".ts")))
         .split(sep)
         .join("/");
