@@ -1,5 +1,5 @@
 /**
- * The contract on NestJS 12, on its Express or Fastify platform. One call after
+ * The contract on NestJS 11 and 12, on its Express or Fastify platform. One call after
  * `NestFactory.create()`: the platform underneath is adapted (404 / 405 + Allow / OPTIONS / 501
  * from Nest's own routes, `X-Request-Id`, malformed HTTP), a global guard runs each route's contract (auth 6/7/8/9 before
  * the body, the hardened body 413/415/3/4, validation 3/5/4), and a global filter answers whatever

@@ -68,7 +68,7 @@ class FastifyNestPort extends NodePort {
 const METHODS_OF = (method: string | string[]): string[] => (Array.isArray(method) ? method : [method]);
 
 /**
- * The Fastify platform (Fastify 5 under `@nestjs/platform-fastify` 12): the route table learns
+ * The Fastify platform (Fastify 5 under `@nestjs/platform-fastify` 11 and 12): the route table learns
  * Nest's routes as Fastify registers them; every request is entered before Nest runs (405 + Allow,
  * OPTIONS, 501, the request id); no body is parsed before the guard, so authentication comes first.
  */
