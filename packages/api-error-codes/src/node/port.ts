@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { type HeaderValue, headerOccurrences } from "../pipeline/auth.js";
 import { bodyTooLarge, bodyUnreadable } from "../pipeline/body.js";
 import type { ErrorLogger, RequestPort } from "../pipeline/port.js";
+import type { PreparedRoute } from "../pipeline/route.js";
 
 /**
  * The body bytes, refusing more than `limit` (413 / 3) while reading, so that a chunked upload past
@@ -67,6 +68,21 @@ export function tapBody(req: IncomingMessage): void {
     if (event === "data") chunks.push(args[0] as Buffer);
     return emit.call(this, event, ...args);
   } as typeof req.emit;
+}
+
+/**
+ * {@link tapBody} for a request whose route reads a JSON body itself (a contract with a body schema),
+ * which the app's own parser may read first; not a compressed one (that parser inflates it: the
+ * bytes on the wire are not the JSON).
+ */
+export function tapRouteBody(
+  req: IncomingMessage,
+  port: RequestPort,
+  route: PreparedRoute | undefined,
+  pipeline: { jsonBody(port: RequestPort): boolean },
+): void {
+  if (route?.contract.schema?.body === undefined || req.headers["content-encoding"] !== undefined) return;
+  if (pipeline.jsonBody(port)) tapBody(req);
 }
 
 /**

@@ -16,7 +16,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Express, NextFunction, Request, RequestHandler, Response } from "express";
-import { NodePort, tapBody, writeAnswer } from "../../node/port.js";
+import { NodePort, tapRouteBody, writeAnswer } from "../../node/port.js";
 import { type ProtectOptions, protectServer } from "../../node/protect.js";
 import { passedOf, stateOf } from "../../node/state.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
@@ -218,9 +218,7 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
         const own = bodiesInRoutes ? undefined : pipeline.ownBody(entered, port);
         if (own === undefined) {
           // An api.route() route reads the body itself, unless express.json() gets there first.
-          const declared = entered.kind === "routed" && entered.route?.contract.schema?.body !== undefined;
-          if (declared && req.headers["content-encoding"] === undefined && pipeline.jsonBody(port))
-            tapBody(req);
+          if (entered.kind === "routed") tapRouteBody(req, port, entered.route, pipeline);
           dispatch.call(this, req, res, done);
           return;
         }

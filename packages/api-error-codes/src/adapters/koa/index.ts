@@ -14,7 +14,7 @@
  * app.use(router.routes());
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { writeAnswer } from "../../node/port.js";
+import { tapRouteBody, writeAnswer } from "../../node/port.js";
 import { passedOf, stateOf } from "../../node/state.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { claimApp } from "../../pipeline/options.js";
@@ -153,6 +153,8 @@ export class KoaApi<P extends PrincipalFields = Principal> {
       if (entered.kind === "unrouted" && this.pipeline.table.isLooseVariant(port.method, port.target)) {
         return send(ctx, this.pipeline.notFound(state));
       }
+      // An api.route() route reads the body itself, unless the app's body parser gets there first.
+      if (entered.kind === "routed") tapRouteBody(ctx.req, port, entered.route, this.pipeline);
       // A JSON body read by the app's own parser (koa-bodyparser skips a request whose body is set).
       const own = await this.pipeline.ownBody(entered, port);
       if (own?.kind === "answer") return send(ctx, own);
