@@ -20,16 +20,23 @@ const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as
 const subpaths = Object.keys(manifest.exports).filter((key) => key !== "./package.json");
 const require = createRequire(import.meta.url);
 
-/** Package specifiers a built file loads, following its relative chunks. */
+/**
+ * Package specifiers a built file loads, following its relative chunks; in a declaration file a
+ * chunk `./x.js` / `./x.cjs` is the declarations `./x.d.ts` / `./x.d.cts`.
+ */
 function bareImports(file: string, seen = new Set<string>()): string[] {
   if (seen.has(file)) return [];
   seen.add(file);
   const text = readFileSync(join(root, file), "utf8");
+  const declarations = /\.d\.c?ts$/.test(file);
   const found: string[] = [];
   for (const [, specifier] of text.matchAll(/(?:from\s*|import\(\s*|require\(\s*)["']([^"']+)["']/g)) {
     if (specifier === undefined || specifier.startsWith("node:")) continue;
-    if (specifier.startsWith(".")) found.push(...bareImports(join(dirname(file), specifier), seen));
-    else found.push(specifier);
+    if (!specifier.startsWith(".")) found.push(specifier);
+    else {
+      const chunk = declarations ? specifier.replace(/\.(c?)js$/, ".d.$1ts") : specifier;
+      found.push(...bareImports(join(dirname(file), chunk), seen));
+    }
   }
   return found;
 }
@@ -63,6 +70,15 @@ describe("built package", () => {
       expect(existsSync(join(root, target.default))).toBe(true);
     }
   });
+
+  it.each(["dist/nest.d.ts", "dist/nest.d.cts"])(
+    "%s names neither platform's types: a Nest app has only one of them installed",
+    (file) => {
+      const specifiers = bareImports(file);
+      expect(specifiers).toContain("@nestjs/common");
+      expect(specifiers.filter((name) => /^(express|fastify)(\/|$)/.test(name))).toStrictEqual([]);
+    },
+  );
 
   it("gives the same core to ESM and CJS users", async () => {
     // A variable specifier keeps type-checking independent of whether dist/ exists yet.

@@ -31,15 +31,15 @@ import type { FastifyInstance } from "fastify";
 import { ApiError } from "../../api-error.js";
 import { listCodes } from "../../codes.js";
 import type { ViolationLocation } from "../../details.js";
-import { protectServer } from "../../node/protect.js";
+import { type ProtectOptions, protectServer } from "../../node/protect.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
-import type { Pipeline } from "../../pipeline/pipeline.js";
+import type { Pipeline, PipelineOptions } from "../../pipeline/pipeline.js";
 import { type Answer, isThenable, type Pass } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import { pathOf } from "../../pipeline/routes.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
 import { type ClassValidatorErrorLike, fromClassValidatorErrors } from "../../validation/foreign.js";
-import type { ExpressApiOptions } from "../express/index.js";
+import { frameworkErrors as fastifyFrameworkErrors } from "../fastify/index.js";
 import { expressPlatform, fastifyPlatform, type Platform } from "./platforms.js";
 
 export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
@@ -49,13 +49,17 @@ export * from "../../pipeline/public.js";
  * before any hook runs (bad percent-encoding, an overlong path parameter) by the contract. Fastify
  * takes it only when the instance is made, before `apiErrorCodes(app)` can add anything.
  */
-export { frameworkErrors } from "../fastify/index.js";
+// Typed without Fastify's types, which an app on Nest's Express platform does not have installed.
+export const frameworkErrors: (error: Error, request: unknown, reply: unknown) => void =
+  fastifyFrameworkErrors as (error: Error, request: unknown, reply: unknown) => void;
 
 const NAME = "api-error-codes/nest";
 const CONTRACT = "api-error-codes:contract";
 
-/** The Express adapter's options: the pipeline's, and `protect` for the server Nest makes. */
-export type NestApiOptions<P extends PrincipalFields = Principal> = ExpressApiOptions<P>;
+/** The pipeline's options, and `protect` for the server Nest makes (see `protectServer`). */
+export interface NestApiOptions<P extends PrincipalFields = Principal> extends PipelineOptions<P> {
+  protect?: ProtectOptions | false;
+}
 
 /** What `@Checked()` gives a handler whose route has contract `C`. */
 export type Validated<
