@@ -5,7 +5,9 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { PrincipalFields } from "../pipeline/auth.js";
-import type { ErrorContext, Pass } from "../pipeline/port.js";
+import type { Pipeline } from "../pipeline/pipeline.js";
+import { type Answer, type ErrorContext, isThenable, type Pass, type RequestPort } from "../pipeline/port.js";
+import type { PreparedRoute } from "../pipeline/route.js";
 import { NodePort } from "./port.js";
 
 export interface RequestState extends ErrorContext {
@@ -38,4 +40,25 @@ export function passedOf(req: IncomingMessage, call: string): Pass<PrincipalFiel
   if (passed === undefined)
     throw new TypeError(`${call} is only available after the route's api.route() middleware`);
   return passed;
+}
+
+/**
+ * A route's checks ({@link Pipeline.check}) for a request whose first step ran, with its request id;
+ * what passes is kept for {@link passedOf}. `port` when the checks read the request through another
+ * port than the first step's.
+ */
+export function checkRequest<P extends PrincipalFields>(
+  pipeline: Pipeline<P>,
+  req: IncomingMessage,
+  route: PreparedRoute | undefined,
+  params: Readonly<Record<string, unknown>> | undefined,
+  port?: RequestPort,
+): Answer | Pass<P> | Promise<Answer | Pass<P>> {
+  const state = stateOf(req);
+  const outcome = pipeline.check(route, port ?? state.port, state.requestId, params);
+  const keep = (done: Answer | Pass<P>): Answer | Pass<P> => {
+    if (done.kind === "pass") state.passed = done;
+    return done;
+  };
+  return isThenable(outcome) ? Promise.resolve(outcome).then(keep) : keep(outcome);
 }

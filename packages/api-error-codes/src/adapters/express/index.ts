@@ -18,7 +18,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Express, NextFunction, Request, RequestHandler, Response } from "express";
 import { NodePort, tapRouteBody, writeAnswer } from "../../node/port.js";
 import { type ProtectOptions, protectServer } from "../../node/protect.js";
-import { passedOf, stateOf } from "../../node/state.js";
+import { checkRequest, passedOf, stateOf } from "../../node/state.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { claimApp } from "../../pipeline/options.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
@@ -150,19 +150,8 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
     req: IncomingMessage,
     route: PreparedRoute | undefined,
   ): Answer | Pass<P> | Promise<Answer | Pass<P>> {
-    const raw = req as Req;
-    const state = stateOf(raw, raw.originalUrl);
-    const outcome = this.pipeline.check(
-      route,
-      new NodePort(raw, raw.originalUrl),
-      state.requestId,
-      raw.params,
-    );
-    const keep = (done: Answer | Pass<P>): Answer | Pass<P> => {
-      if (done.kind === "pass") state.passed = done;
-      return done;
-    };
-    return isThenable(outcome) ? Promise.resolve(outcome).then(keep) : keep(outcome);
+    const { originalUrl, params } = req as Req;
+    return checkRequest(this.pipeline, req, route, params, new NodePort(req, originalUrl));
   }
 
   /**

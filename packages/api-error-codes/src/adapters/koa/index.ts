@@ -15,7 +15,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { tapRouteBody, writeAnswer } from "../../node/port.js";
-import { passedOf, stateOf } from "../../node/state.js";
+import { checkRequest, passedOf, stateOf } from "../../node/state.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { claimApp } from "../../pipeline/options.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
@@ -98,9 +98,8 @@ export class KoaApi<P extends PrincipalFields = Principal> {
       const state = stateOf(ctx.req);
       if (state.requestId === "")
         throw new Error("api-error-codes/koa: call apiErrorCodes(app) before app.use(router.routes())");
-      const outcome = await this.pipeline.check(prepared, state.port, state.requestId, ctx.params);
+      const outcome = await checkRequest(this.pipeline, ctx.req, prepared, ctx.params);
       if (outcome.kind === "answer") return send(ctx, outcome);
-      state.passed = outcome;
       (ctx.request as { body?: unknown }).body = outcome.body;
       await next();
     };

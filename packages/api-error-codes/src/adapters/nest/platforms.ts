@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Express } from "express";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { NodePort, writeAnswer } from "../../node/port.js";
-import { stateOf } from "../../node/state.js";
+import { checkRequest, stateOf } from "../../node/state.js";
 import type { PrincipalFields } from "../../pipeline/auth.js";
 import { Pipeline } from "../../pipeline/pipeline.js";
 import type { Answer, ErrorContext, Pass } from "../../pipeline/port.js";
@@ -111,8 +111,7 @@ export function fastifyPlatform<P extends PrincipalFields>(
       const request = req as FastifyRequest;
       // The adapter's parser leaves every body undefined and unread.
       if (request.body !== undefined) throw parsedAlready(name);
-      const state = stateOf(request.raw);
-      return pipeline.check(route, state.port, state.requestId, request.params as Record<string, string>);
+      return checkRequest(pipeline, request.raw, route, request.params as Record<string, string>);
     },
     errorContext: (req) => stateOf((req as FastifyRequest).raw),
     write: (_req, res, answer) => {
