@@ -70,3 +70,15 @@ export function guardResponse(
     return end.call(this, req.method === "HEAD" ? undefined : answer.body, "utf8", callback as () => void);
   } as ServerResponse["end"];
 }
+
+/**
+ * The text of a body an app's code set for an error answer (Koa's `ctx.body`, a Fastify reply's
+ * payload), for the guard: a string or bytes as UTF-8, a value as JSON; a stream is not read.
+ */
+export function bodyTextOf(body: unknown): string | undefined {
+  if (typeof body === "string") return body;
+  if (body instanceof Uint8Array) return Buffer.from(body).toString("utf8");
+  if (body === null || body === undefined || typeof (body as { pipe?: unknown }).pipe === "function")
+    return undefined;
+  return JSON.stringify(body);
+}

@@ -26,6 +26,7 @@ import type {
   RouteOptions,
 } from "fastify";
 import { ApiError } from "../../api-error.js";
+import { bodyTextOf } from "../../node/guard.js";
 import { NodePort } from "../../node/port.js";
 import { type ProtectOptions, protectServer } from "../../node/protect.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
@@ -385,9 +386,7 @@ async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<Princi
       done(null, payload);
       return;
     }
-    const text =
-      typeof payload === "string" ? payload : Buffer.isBuffer(payload) ? payload.toString("utf8") : undefined;
-    const answer = pipeline.guard(reply.statusCode, text, contextOf(runtime, request));
+    const answer = pipeline.guard(reply.statusCode, bodyTextOf(payload), contextOf(runtime, request));
     reply.removeHeader("content-length");
     reply.code(answer.status).headers(answer.headers);
     done(null, answer.body);

@@ -14,6 +14,7 @@
  * app.use(router.routes());
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { bodyTextOf } from "../../node/guard.js";
 import { tapRouteBody, writeAnswer } from "../../node/port.js";
 import { checkRequest, passedOf, stateOf } from "../../node/state.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
@@ -60,15 +61,6 @@ function send(ctx: KoaContext, answer: Answer): void {
   stateOf(ctx.req).answered = true;
   ctx.respond = false;
   if (!ctx.res.headersSent) writeAnswer(ctx.req, ctx.res, answer);
-}
-
-/** The text of a body Koa would send, for the guard; streams are not read. */
-function textOf(body: unknown): string | undefined {
-  if (typeof body === "string") return body;
-  if (body instanceof Uint8Array) return Buffer.from(body).toString("utf8");
-  if (body === null || body === undefined || typeof (body as { pipe?: unknown }).pipe === "function")
-    return undefined;
-  return JSON.stringify(body);
 }
 
 export class KoaApi<P extends PrincipalFields = Principal> {
@@ -164,7 +156,7 @@ export class KoaApi<P extends PrincipalFields = Principal> {
         // Nobody answered: the preflight the app's CORS middleware left alone, or 404.
         return send(ctx, entered.kind === "preflight" ? entered.answer : this.pipeline.notFound(state));
       }
-      if (ctx.status >= 400) send(ctx, this.pipeline.guard(ctx.status, textOf(ctx.body), state));
+      if (ctx.status >= 400) send(ctx, this.pipeline.guard(ctx.status, bodyTextOf(ctx.body), state));
     } catch (thrown) {
       // Before routing (a route mistake found in sync): a fresh request id.
       state.requestId ||= requestId(undefined);
