@@ -1,7 +1,7 @@
 /**
  * An adapter built outside the package, for a framework it does not ship (outside/tiny.ts), with
  * nothing but the public `api-error-codes/adapter` subpath (outside/adapter.ts): the shared
- * scenario table gives the same answers as on the four shipped adapters.
+ * scenario table gives the same answers as on the shipped adapters.
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -6,18 +6,16 @@
 
 import type { Principal } from "api-error-codes";
 import {
-  NodePort,
+  checkRequest,
   type Pass,
   Pipeline,
   type PipelineOptions,
-  type PreparedRoute,
+  passedOf,
   type RouteContract,
+  stateOf,
   writeAnswer,
 } from "api-error-codes/adapter";
 import type { TinyApp, TinyContext, TinyHandler } from "./tiny.js";
-
-const ID = "requestId";
-const PASSED = "passed";
 
 export function tinyContract(app: TinyApp, options: PipelineOptions = {}) {
   const pipeline = new Pipeline(options);
@@ -26,14 +24,13 @@ export function tinyContract(app: TinyApp, options: PipelineOptions = {}) {
     // The framework's routes, read as they grow: the table answers 405 + Allow from them.
     for (; known < app.routes.length; known++) {
       const route = app.routes[known];
-      if (route !== undefined) pipeline.table.markRealized(route.method, `/${route.segments.join("/")}`);
+      if (route !== undefined) pipeline.adopt(route.method, `/${route.segments.join("/")}`);
     }
-    const port = new NodePort(ctx.req);
-    const entered = pipeline.enter(port);
+    const context = stateOf(ctx.req);
+    const entered = pipeline.enter(context.port);
     if (entered.kind === "answer") return writeAnswer(ctx.req, ctx.res, entered);
+    context.requestId = entered.requestId;
     ctx.res.setHeader("X-Request-Id", entered.requestId);
-    ctx.state[ID] = entered.requestId;
-    const context = { requestId: entered.requestId, method: port.method, target: port.target };
     if (entered.kind === "preflight") return writeAnswer(ctx.req, ctx.res, entered.answer);
     // This framework's own 404 is a text page: a path the table does not know is answered here.
     if (entered.kind === "unrouted") return writeAnswer(ctx.req, ctx.res, pipeline.notFound(context));
@@ -48,19 +45,13 @@ export function tinyContract(app: TinyApp, options: PipelineOptions = {}) {
     pipeline,
     /** The route's contract, as the first handler of a route. */
     route(contract: RouteContract): TinyHandler {
-      const prepared: PreparedRoute = pipeline.prepare(contract);
+      const prepared = pipeline.prepare(contract);
       return async (ctx: TinyContext) => {
-        const outcome = await pipeline.check(
-          prepared,
-          new NodePort(ctx.req),
-          ctx.state[ID] as string,
-          ctx.params,
-        );
+        const outcome = await checkRequest(pipeline, ctx.req, prepared, ctx.params);
         if (outcome.kind === "answer") writeAnswer(ctx.req, ctx.res, outcome);
-        else ctx.state[PASSED] = outcome;
       };
     },
     /** What the route's checks let through: principal and validated parts. */
-    passed: (ctx: TinyContext) => ctx.state[PASSED] as Pass<Principal>,
+    passed: (ctx: TinyContext) => passedOf(ctx.req, "api.passed(ctx)") as Pass<Principal>,
   };
 }
