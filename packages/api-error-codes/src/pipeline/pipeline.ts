@@ -127,8 +127,12 @@ export class Pipeline<P extends PrincipalFields = Principal> {
   private readonly options: PipelineOptions<P>;
   private ajvInstance: Ajv | undefined;
   private readonly routes = new Map<string, PreparedRoute>();
-  /** Registered routes by the table's canonical template (`null`: known to the table only). */
-  private readonly byTemplate = new Map<string, PreparedRoute | null>();
+  /**
+   * Registered routes by method, then by the table's canonical template (`null`: known to the table
+   * only). Two look-ups of strings the request and the table already hold, rather than one of a
+   * key built per request.
+   */
+  private readonly byTemplate = new Map<string, Map<string, PreparedRoute | null>>();
   private readonly responseOptions: ErrorResponseOptions;
   private readonly jsonOptions: JsonBodyOptions;
   private readonly notAllowedBodies = new Map<string, string>();
@@ -291,11 +295,15 @@ export class Pipeline<P extends PrincipalFields = Principal> {
   /** The registered route of a match; `undefined` for a route known to the table only. */
   private matched(method: string, template: string): PreparedRoute | undefined {
     // The table's templates are canonical and few: the normalized key is computed once for each.
-    const direct = `${method} ${template}`;
-    let route = this.byTemplate.get(direct);
+    let templates = this.byTemplate.get(method);
+    if (templates === undefined) {
+      templates = new Map();
+      this.byTemplate.set(method, templates);
+    }
+    let route = templates.get(template);
     if (route === undefined) {
       route = this.routes.get(routeKey(method, template)) ?? null;
-      this.byTemplate.set(direct, route);
+      templates.set(template, route);
     }
     return route ?? undefined;
   }
