@@ -3,7 +3,7 @@
 // to `.ts`. Trailing slashes are the API's to judge (404), not redirected.
 export default {
   skipTrailingSlashRedirect: true,
-  // unauthorized() and forbidden() in route handlers are experimental in Next.js 16.
+  // unauthorized() and forbidden() in route handlers are experimental in Next.js 15 and 16.
   experimental: { externalDir: true, authInterrupts: true },
   // The repository's own type check covers these files (npm run typecheck).
   typescript: { ignoreBuildErrors: true },
