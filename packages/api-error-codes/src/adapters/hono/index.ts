@@ -252,7 +252,12 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
       else c.header("X-Request-Id", id);
       // A JSON body on a route without api.route() (c.req.json(), a zod validator): read and checked
       // here with the same refusals; Hono keeps the bytes for the handler's own read.
-      if (entered.kind === "routed" && raw.method !== "GET" && raw.method !== "HEAD") {
+      if (
+        entered.kind === "routed" &&
+        entered.route === undefined &&
+        raw.method !== "GET" &&
+        raw.method !== "HEAD"
+      ) {
         const own = this.pipeline.ownBody(entered, port ?? new HonoPort(raw, c.env, c.req));
         if (own !== undefined) return this.hardened(c, next, own, direct);
       }
