@@ -6,14 +6,18 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
+import { bodyParser as koaBodyParser } from "@koa/bodyparser";
+import Router from "@koa/router";
 import express from "express";
 import Fastify from "fastify";
 import { Hono } from "hono";
 import { validator } from "hono/validator";
+import Koa from "koa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiErrorCodes as expressAdapter } from "../../src/adapters/express/index.js";
 import { apiErrorCodes as fastifyPlugin, serverOptions } from "../../src/adapters/fastify/index.js";
 import { apiErrorCodes as honoAdapter } from "../../src/adapters/hono/index.js";
+import { apiErrorCodes as koaAdapter } from "../../src/adapters/koa/index.js";
 import { ApiError, parseErrorBody } from "../../src/index.js";
 import type { ErrorLogger } from "../../src/pipeline/port.js";
 import { express4 } from "./builders.js";
@@ -279,31 +283,52 @@ describe.each([
   });
 });
 
+/** The body of POST /orders, the route behind the app's own body parser. */
+const orderBody = {
+  type: "object",
+  required: ["item"],
+  properties: { item: { type: "string" } },
+  additionalProperties: false,
+} as const;
+const lookupGood = (token: string) => (token === "good" ? { id: "u-1" } : undefined);
+
+/** An app whose own body parser is registered before an `api.route()` route with a body schema. */
+function parserFirstExpress(factory: typeof express): Promise<Running> {
+  const server = factory();
+  const api = expressAdapter(server, { logger: false, auth: { lookup: lookupGood } });
+  server.use(factory.json());
+  server.post(
+    "/orders",
+    ...api.route({ auth: true, schema: { body: orderBody } }, (context, _req, res) => {
+      res.status(201).json({ item: context.body.item, by: context.principal.id });
+    }),
+  );
+  return listen(createServer(server), recorder());
+}
+
+function parserFirstKoa(): Promise<Running> {
+  const app = new Koa();
+  const api = koaAdapter(app, { logger: false, auth: { lookup: lookupGood } });
+  app.use(koaBodyParser());
+  const router = new Router();
+  const contract = { auth: true, schema: { body: orderBody } } as const;
+  router.post("/orders", api.route(contract), (ctx) => {
+    const { body, principal } = api.context<typeof contract>(ctx);
+    ctx.status = 201;
+    ctx.body = { item: body.item, by: principal.id };
+  });
+  app.use(router.routes());
+  return listen(createServer(app.callback()), recorder());
+}
+
 describe.each([
-  ["express", express],
-  ["express 4", express4],
-] as const)("%s: express.json() registered before an api.route() route", (_name, factory) => {
+  ["express: express.json()", () => parserFirstExpress(express)],
+  ["express 4: express.json()", () => parserFirstExpress(express4)],
+  ["koa: @koa/bodyparser", parserFirstKoa],
+] as const)("%s registered before an api.route() route", (_name, build) => {
   let app: Running;
   beforeAll(async () => {
-    const server = factory();
-    const api = expressAdapter(server, {
-      logger: false,
-      auth: { lookup: (token) => (token === "good" ? { id: "u-1" } : undefined) },
-    });
-    server.use(factory.json());
-    const body = {
-      type: "object",
-      required: ["item"],
-      properties: { item: { type: "string" } },
-      additionalProperties: false,
-    } as const;
-    server.post(
-      "/orders",
-      ...api.route({ auth: true, schema: { body } }, (context, _req, res) => {
-        res.status(201).json({ item: context.body.item, by: context.principal.id });
-      }),
-    );
-    app = await listen(createServer(server), recorder());
+    app = await build();
   });
   afterAll(() => app.close());
 
