@@ -20,7 +20,8 @@ export { type Guard, guardResponse } from "../node/guard.js";
 export { NodePort, readNodeBody, tapBody, type WritableAnswer, writeAnswer } from "../node/port.js";
 export { clientErrorResponse, type ProtectOptions, protectServer } from "../node/protect.js";
 export { checkRequest, passedOf, type RequestState, stateOf } from "../node/state.js";
-export { bodyText, bridgeError, replacing } from "../web/guard.js";
+export { bridgeError } from "../web/bridge.js";
+export { bodyText, replacing } from "../web/guard.js";
 export { toResponse, WebPort } from "../web/port.js";
 // Named here so that a user's declarations can refer to them (TS2742 otherwise).
 export type { Principal, PrincipalFields } from "./auth.js";

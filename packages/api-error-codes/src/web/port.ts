@@ -5,22 +5,12 @@
 import { type HeaderValue, headerOccurrences } from "../pipeline/auth.js";
 import type { Answer, ErrorLogger, RequestPort } from "../pipeline/port.js";
 import { readDeclared, readLimited } from "./body.js";
+import type { NodeBindings } from "./bridge.js";
 
 /** The request target (path and query) of an absolute request URL. */
 export function targetOf(url: string): string {
   const start = url.indexOf("/", url.indexOf(":") + 3);
   return start === -1 ? "/" : url.slice(start);
-}
-
-/**
- * What a node bridge (@hono/node-server) passes as a fetch handler's second argument: node's own
- * request, described by the members used, so that nothing here imports node.
- */
-export interface NodeBindings {
-  incoming?: {
-    readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-    readonly rawHeaders: readonly string[];
-  };
 }
 
 /**

@@ -14,7 +14,11 @@ import { describe, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import { apiErrorCodes as expressAdapter } from "../../src/adapters/express/index.js";
 import type { ContractTypeProvider } from "../../src/adapters/fastify/index.js";
-import { apiErrorCodes as honoAdapter } from "../../src/adapters/hono/index.js";
+import {
+  apiErrorCodes as honoAdapter,
+  type RouteInputParts,
+  type ValidatedParts,
+} from "../../src/adapters/hono/index.js";
 import { createApi } from "../../src/adapters/node/index.js";
 import type { Principal } from "../../src/index.js";
 import type { FromJsonSchema, SchemaOutput } from "../../src/pipeline/types.js";
@@ -112,6 +116,21 @@ describe("typed handlers on every adapter", () => {
       expectTypeOf(c.get("principal")).toEqualTypeOf<User>();
       return c.json({});
     });
+  });
+
+  it("hono: the parts a route validates, and what a client (Hono's RPC) sends for them", () => {
+    const contract = { schema: { body: Order, params: IdParams, query: IdParams } } as const;
+    type Valid = ValidatedParts<typeof contract>;
+    type Sent = RouteInputParts<typeof contract>;
+    expectTypeOf<keyof Valid>().toEqualTypeOf<"json" | "query" | "param">();
+    expectTypeOf<Valid["json"]>().toEqualTypeOf<OrderShape>();
+    expectTypeOf<Valid["param"]>().toEqualTypeOf<{ id: number }>();
+    expectTypeOf<Valid["query"]>().toEqualTypeOf<{ id: number }>();
+    expectTypeOf<keyof Sent>().toEqualTypeOf<"json" | "query" | "param">();
+    expectTypeOf<Sent["json"]>().toEqualTypeOf<OrderShape>();
+    expectTypeOf<Sent["param"]>().toEqualTypeOf<{ id: string }>();
+    expectTypeOf<Sent["query"]>().toEqualTypeOf<{ id: string | string[] }>();
+    expectTypeOf<ValidatedParts<{ auth: true }>>().toEqualTypeOf<object>();
   });
 
   it("fastify: the ContractTypeProvider", () => {

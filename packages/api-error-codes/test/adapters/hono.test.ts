@@ -302,8 +302,10 @@ describe("hono adapter: Hono's own errors and other middleware end in the contra
     for (const file of [
       "adapters/hono/index.ts",
       "adapters/hono/types.ts",
-      "adapters/hono/node.ts",
+      "adapters/hono/validators.ts",
       "web/body.ts",
+      "web/bridge.ts",
+      "web/guard.ts",
       "web/port.ts",
     ]) {
       const source = readFileSync(new URL(`../../src/${file}`, import.meta.url), "utf8");

@@ -14,7 +14,8 @@ import type { Answer, ErrorContext } from "../../pipeline/port.js";
 import type { RouteContract } from "../../pipeline/route.js";
 import { type RouteHandler, Router, replyOf } from "../../pipeline/router.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
-import { bodyText, bridgeError, replacing } from "../../web/guard.js";
+import { bridgeError } from "../../web/bridge.js";
+import { bodyText, replacing } from "../../web/guard.js";
 import { toResponse, WebPort } from "../../web/port.js";
 import { NEXT_METHODS, type NextRouteHandler, type NextRouteHandlers, nextSignal } from "./next.js";
 

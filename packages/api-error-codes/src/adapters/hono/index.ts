@@ -34,17 +34,16 @@ import type { ErrorContext } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import { requestId } from "../../response.js";
 import { readLimited } from "../../web/body.js";
-import { bodyText, bridgeError, replacing } from "../../web/guard.js";
+import { bridgeError, type NodeBindings, stampRequestId } from "../../web/bridge.js";
+import { bodyText, replacing } from "../../web/guard.js";
 import { targetOf, toResponse, WebPort } from "../../web/port.js";
-import { type NodeBindings, stampRequestId } from "./node.js";
-import type { HonoApi, HonoApiOptions, RouteMiddleware } from "./types.js";
+import type { HonoApiOptions, RouteMiddleware } from "./types.js";
 
 // Node only, imported by nothing else here: the adapter itself still runs on any runtime.
 export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
 export * from "../../pipeline/public.js";
 export type {
   ApiVariables,
-  HonoApi,
   HonoApiOptions,
   RouteInputParts,
   RouteMiddleware,
@@ -54,13 +53,8 @@ export type {
 } from "./types.js";
 export { type RespondingApi, standardHook, zodHook } from "./validators.js";
 
-/** What the first middleware decided, for the route middleware, `onError` and `notFound`. */
-interface RequestState extends ErrorContext {
-  /** An OPTIONS answer the app's CORS middleware may give instead. */
-  readonly options: Response | undefined;
-}
-
-const STATE = "apiErrorCodes";
+/** An OPTIONS answer the first middleware decided, which the app's CORS middleware may give instead. */
+const OPTIONS = "apiErrorCodes.options";
 /** The contract's own answers, which the first middleware need not inspect on their way out. */
 const ANSWERS = new WeakSet<Response>();
 /**
@@ -118,23 +112,42 @@ class HonoPort extends WebPort {
   }
 }
 
-class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
+/** What `apiErrorCodes(app)` returns; made by {@link apiErrorCodes}. */
+export class HonoApi<P extends PrincipalFields = Principal> {
+  /** The framework-free pipeline behind the app (route table, auth, bodies, error answers). */
   readonly pipeline: Pipeline<P>;
   private readonly routes: readonly RouterRoute[];
   /** Routes the table cannot express (wildcards, regexes, optional parameters, `app.all`): Hono decides. */
   private readonly foreign = new Set<RouterRoute>();
   private synced = 0;
-  /** Whether the first middleware is the app's first route entry (see {@link HonoAdapter.wrapFetch}). */
+  /** Whether the first middleware is the app's first route entry (see {@link HonoApi.wrapFetch}). */
   private readonly onTop: boolean;
   /** Whether only our first middleware is registered for every path: nothing else can serve an unknown one. */
   private alone = true;
 
-  constructor(routes: readonly RouterRoute[], options: HonoApiOptions<P>) {
-    this.routes = routes;
-    this.onTop = routes.length === 0;
-    this.pipeline = new Pipeline(options, "api-error-codes/hono");
+  constructor(app: Hono, options: HonoApiOptions<P>) {
+    // A non-strict app treats /orders/ as /orders: the table has to agree.
+    const loose = app.getPath === getPathNoStrict ? true : undefined;
+    const ignoreTrailingSlash = options.ignoreTrailingSlash ?? loose;
+    this.pipeline = new Pipeline(
+      ignoreTrailingSlash === undefined ? options : { ...options, ignoreTrailingSlash },
+      "api-error-codes/hono",
+    );
+    this.routes = app.routes;
+    this.onTop = app.routes.length === 0;
+    claimApp(app, "api-error-codes/hono");
+    app.use(this.first as MiddlewareHandler);
+    app.fetch = this.wrapFetch(app.fetch as FetchLike) as typeof app.fetch;
+    app.onError(this.onError);
+    app.notFound(this.notFound);
   }
 
+  /**
+   * The contract of one route, as a middleware placed before its handler: bearer auth (6/7/8/9),
+   * then the JSON body (415/413/3/4), then schema validation (3/5/4).
+   * @example
+   * app.get("/orders/:id", api.route({ schema: { params: IdParams } }), (c) => c.json(find(c.req.valid("param").id)));
+   */
   route<const C extends RouteContract>(spec: C): RouteMiddleware<P, C> {
     const prepared = this.pipeline.prepare(spec, "api-error-codes/hono: api.route()");
     const middleware = (c: Context, next: Next) => this.run(c, next, prepared);
@@ -142,6 +155,13 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
     return middleware as unknown as RouteMiddleware<P, C>;
   }
 
+  /**
+   * Reads routes added to the app since the last call into the contract's route table. Runs by itself
+   * when the app has more routes than last seen; call it once after defining the routes to compile
+   * schemas at startup and have a bad route or schema fail there rather than on the first request.
+   * @example
+   * api.sync();
+   */
   sync(): void {
     const routes = this.routes;
     for (; this.synced < routes.length; this.synced++) {
@@ -165,25 +185,32 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
     }
   }
 
+  /**
+   * The contract's answer for anything thrown, as a Response, for code that catches errors itself.
+   * @example
+   * try { await work(); } catch (error) { return api.respond(c, error); }
+   */
   respond(c: Context, thrown: unknown): Response {
-    return answerResponse(this.pipeline.fail(thrown, this.stateOf(c)), c.req.method);
+    return answerResponse(this.pipeline.fail(thrown, this.contextOf(c)), c.req.method);
   }
 
+  /**
+   * The contract's answer for an error raised before the app could run, for a server's error hook.
+   * `@hono/node-server` answers a request it cannot turn into a `Request` (a backslash in the path,
+   * a bad Host) with an empty 400; its `getRequestListener` takes this as `errorHandler` (`serve()`
+   * has no such option). Its `RequestError` becomes 400 / 3, anything else 500 / 0.
+   * @example
+   * const listener = getRequestListener(app.fetch, { errorHandler: api.requestError });
+   * protectServer(http.createServer(listener)).listen(3000);
+   */
   readonly requestError = (error: unknown): Response => answerResponse(bridgeError(this.pipeline, error));
 
-  private stateOf(c: Context): RequestState {
-    const state = c.get(STATE) as RequestState | undefined;
-    if (state !== undefined) return state;
-    // The request failed before its route was resolved (in sync(), or in middleware added earlier).
+  /** Where an error of this request happened: built only when one does. */
+  private contextOf(c: Context): ErrorContext {
     const raw = c.req.raw;
+    // Without an id the request failed before the first middleware ran (in middleware added earlier).
     const id = (c.get("requestId") as string | undefined) ?? requestId(raw.headers.get("x-request-id"));
-    return {
-      requestId: id,
-      method: raw.method,
-      target: targetOf(raw.url),
-      options: undefined,
-      port: c.req,
-    };
+    return { requestId: id, method: raw.method, target: targetOf(raw.url), port: c.req };
   }
 
   /**
@@ -192,7 +219,7 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
    * write the answer straight away. Only while nothing but the first middleware could answer those
    * paths; HEAD and OPTIONS go the ordinary way.
    */
-  wrapFetch(fetch: FetchLike): FetchLike {
+  private wrapFetch(fetch: FetchLike): FetchLike {
     return (request: Request, ...rest: unknown[]): Response | Promise<Response> => {
       const method = request.method;
       if (!this.onTop || method === "HEAD" || method === "OPTIONS") return fetch(request, ...rest);
@@ -205,14 +232,8 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
         // Carried on the request itself (cheaper than a WeakMap): the first middleware does not route it again.
         (request as Request & Carrier)[ENTERED] = entered;
         if (entered.kind === "unrouted" && this.alone) {
-          return answerResponse(
-            this.pipeline.notFound({
-              requestId: entered.requestId,
-              method,
-              target: port.target,
-              port,
-            }),
-          );
+          const context = { requestId: entered.requestId, method, target: port.target, port };
+          return answerResponse(this.pipeline.notFound(context));
         }
       } catch {
         // The first middleware meets the same problem and answers it.
@@ -224,7 +245,7 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
   // The first middleware: route decisions, request id, and the guard on what comes back.
   // Not an async function: a refusal is answered without a promise, and a request that goes on costs
   // one `then` rather than an async frame.
-  readonly first = (c: Context, next: Next): Response | undefined | Promise<Response | undefined> => {
+  private readonly first = (c: Context, next: Next): Response | undefined | Promise<Response | undefined> => {
     const raw = c.req.raw;
     const carried = (raw as Request & Carrier)[ENTERED];
     // Routed already by wrapFetch: no port needed, nor a second look-up.
@@ -239,51 +260,32 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
       if (this.synced !== this.routes.length) this.sync();
       const entered = carried ?? this.pipeline.enter(port as HonoPort, id);
       if (entered.kind === "answer") return answerResponse(entered, raw.method);
-      const options = entered.kind === "preflight" ? answerResponse(entered.answer, raw.method) : undefined;
-      const state: RequestState = {
-        requestId: id,
-        method: raw.method,
-        target: port?.target ?? targetOf(raw.url),
-        options,
-        port: c.req,
-      };
-      c.set(STATE, state);
+      if (entered.kind === "preflight") c.set(OPTIONS, answerResponse(entered.answer, raw.method));
       if (direct) stampRequestId(outgoing as NonNullable<NodeBindings["outgoing"]>, id);
       else c.header("X-Request-Id", id);
       // A JSON body on a route without api.route() (c.req.json(), a zod validator): read and checked
-      // here with the same refusals; Hono keeps the bytes for the handler's own read.
-      if (
-        entered.kind === "routed" &&
-        entered.route === undefined &&
-        raw.method !== "GET" &&
-        raw.method !== "HEAD"
-      ) {
-        const own = this.pipeline.ownBody(entered, port ?? new HonoPort(raw, c.env, c.req));
-        if (own !== undefined) return this.hardened(c, next, own, direct);
-      }
-      return next().then(
-        () => this.after(c, id, direct),
-        (thrown: unknown) => this.thrown(c, thrown),
+      // here with the same refusals; Hono keeps the bytes for the handler's own read. No port is made
+      // for a route that declares its contract or a method without a body (ownBody would decline).
+      const bodied = entered.kind === "routed" && entered.route === undefined;
+      const own =
+        bodied && raw.method !== "GET" && raw.method !== "HEAD"
+          ? this.pipeline.ownBody(entered, port ?? new HonoPort(raw, c.env, c.req))
+          : undefined;
+      if (own === undefined) return this.proceed(c, next, id, direct);
+      return Promise.resolve(own).then((outcome) =>
+        outcome.kind === "answer" ? answerResponse(outcome, raw.method) : this.proceed(c, next, id, direct),
       );
     } catch (thrown) {
       return this.thrown(c, thrown);
     }
   };
 
-  private async hardened(
-    c: Context,
-    next: Next,
-    own: NonNullable<ReturnType<Pipeline<P>["ownBody"]>>,
-    direct: boolean,
-  ): Promise<Response | undefined> {
-    const outcome = await own;
-    if (outcome.kind === "answer") return answerResponse(outcome, c.req.method);
-    try {
-      await next();
-    } catch (thrown) {
-      return this.thrown(c, thrown);
-    }
-    return this.after(c, outcome.requestId, direct);
+  /** The rest of the app, then the guard on what comes back. */
+  private proceed(c: Context, next: Next, id: string, direct: boolean): Promise<undefined> {
+    return next().then(
+      () => this.after(c, id, direct),
+      (thrown: unknown) => this.thrown(c, thrown),
+    );
   }
 
   /** Hono hands only Error instances to onError; anything else thrown arrives here. */
@@ -311,21 +313,21 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
   private async guard(c: Context, res: Response): Promise<undefined> {
     const text = await bodyText(res);
     // Hono keeps the error its (or the app's) onError turned into this response in c.error.
-    const answer = this.pipeline.guard(res.status, text, this.stateOf(c), c.error);
+    const answer = this.pipeline.guard(res.status, text, this.contextOf(c), c.error);
     c.res = settle(c, answerResponse(answer, c.req.method));
     return undefined;
   }
 
   /** The route middleware: auth, then the body, then validation, then the handler. */
   private async run(c: Context, next: Next, prepared: PreparedRoute): Promise<Response | undefined> {
-    const state = c.get(STATE) as RequestState | undefined;
-    if (state === undefined) {
+    const id = c.get("requestId") as string | undefined;
+    if (id === undefined) {
       throw new Error("api-error-codes: call apiErrorCodes(app) right after new Hono(), before any route");
     }
     const outcome = await this.pipeline.check(
       prepared,
       new HonoPort(c.req.raw, c.env, c.req),
-      state.requestId,
+      id,
       c.req.param(),
     );
     if (outcome.kind === "answer") return settle(c, answerResponse(outcome, c.req.method));
@@ -338,16 +340,14 @@ class HonoAdapter<P extends PrincipalFields> implements HonoApi<P> {
     await next();
   }
 
-  readonly onError: ErrorHandler = (error, c) => settle(c, this.respond(c, error));
+  private readonly onError: ErrorHandler = (error, c) => settle(c, this.respond(c, error));
 
-  readonly notFound: NotFoundHandler = (c) => {
-    const state = this.stateOf(c);
-    if (state.options !== undefined) return state.options;
-    return answerResponse(this.pipeline.notFound(state), c.req.method);
-  };
+  private readonly notFound: NotFoundHandler = (c) =>
+    (c.get(OPTIONS) as Response | undefined) ??
+    answerResponse(this.pipeline.notFound(this.contextOf(c)), c.req.method);
 }
 
-/** What {@link HonoAdapter.wrapFetch} decided for a request it passed on. */
+/** What {@link HonoApi.wrapFetch} decided for a request it passed on. */
 const ENTERED = Symbol("api-error-codes.entered");
 interface Carrier {
   [ENTERED]?: Exclude<ReturnType<Pipeline<PrincipalFields>["enter"]>, { kind: "answer" }>;
@@ -374,17 +374,5 @@ export function apiErrorCodes<
   B extends string,
   P extends PrincipalFields = Principal,
 >(app: Hono<E, S, B>, options: HonoApiOptions<P> = {}): HonoApi<P> {
-  // A non-strict app treats /orders/ as /orders: the table has to agree.
-  const ignoreTrailingSlash =
-    options.ignoreTrailingSlash ?? (app.getPath === getPathNoStrict ? true : undefined);
-  const adapter = new HonoAdapter<P>(
-    app.routes,
-    ignoreTrailingSlash === undefined ? options : { ...options, ignoreTrailingSlash },
-  );
-  claimApp(app, "api-error-codes/hono");
-  app.use(adapter.first as MiddlewareHandler);
-  app.fetch = adapter.wrapFetch(app.fetch as FetchLike) as typeof app.fetch;
-  app.onError(adapter.onError);
-  app.notFound(adapter.notFound);
-  return adapter;
+  return new HonoApi<P>(app as unknown as Hono, options);
 }

@@ -6,32 +6,26 @@
  * instead of the validator's own 400 body; a success goes on to the handler.
  */
 import type { Context } from "hono";
-import { type ValidatorHookResult, validatorHookError } from "../../validation/foreign.js";
+import {
+  contractHook,
+  type RespondingApi as Responding,
+  type ValidatorHookResult,
+} from "../../validation/foreign.js";
 
 /** What the hook needs of the adapter: the `api` that `apiErrorCodes(app)` returned. */
-export interface RespondingApi {
-  respond(c: Context, thrown: unknown): Response;
-}
+export type RespondingApi = Responding<Context, Response>;
 
 /**
- * A validator hook answering failures with the contract. With `api`, the hook answers at once;
- * without it, it throws the error for the app's `onError` (the adapter's) to answer, which is what
- * `OpenAPIHono`'s `defaultHook` needs, since it is given before `apiErrorCodes(app)` runs.
+ * A validator hook answering failures with the contract. Without `api` it throws for the adapter's
+ * `onError`, which is what `OpenAPIHono`'s `defaultHook` needs: it is given before `apiErrorCodes(app)`.
  * @example
  * const api = apiErrorCodes(app);
  * app.post("/orders", zValidator("json", Order, zodHook(api)), (c) => c.json(c.req.valid("json"), 201));
  * const app = new OpenAPIHono({ defaultHook: zodHook() });
  */
-export function zodHook(
+export const zodHook: (
   api?: RespondingApi,
-): (result: ValidatorHookResult, c: Context) => Response | undefined {
-  return (result, c) => {
-    const error = validatorHookError(result);
-    if (error === undefined) return undefined;
-    if (api === undefined) throw error;
-    return api.respond(c, error);
-  };
-}
+) => (result: ValidatorHookResult, c: Context) => Response | undefined = contractHook;
 
 /**
  * The same hook for `@hono/standard-validator`: issues of valibot, arktype or zod become 3 / 5 / 4
