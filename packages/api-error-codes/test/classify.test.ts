@@ -26,6 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ApiError, isApiError } from "../src/api-error.js";
 import { classify, withDatabase, withUpstream } from "../src/classify/index.js";
+import { registerCode } from "../src/codes.js";
 import type { JsonValue } from "../src/details.js";
 import { errorResponse } from "../src/response.js";
 import { parseErrorBody } from "../src/wire.js";
@@ -872,6 +873,24 @@ describe("errors carrying an HTTP status (Hono HTTPException)", () => {
     const res = new Response(null, { status: 503, headers: { "Retry-After": "30" } });
     const error = new HTTPException(503, { res });
     expect(classify(error).headers).toEqual({ "Retry-After": "30" });
+  });
+
+  it("an errorCode naming a registered code that allows the status picks that code (NestJS 12's option)", () => {
+    registerCode({ code: 171, name: "ORDER_LOCKED", status: 409, statuses: [423, 503], message: "Locked" });
+    const named = (status: number, errorCode: string, message = "Order 7 is locked") =>
+      Object.assign(new Error(message), { status, errorCode });
+    expect(errorResponse(classify(named(423, "ORDER_LOCKED")))).toMatchObject({
+      status: 423,
+      body: '{"error_code":171,"error_message":"Order 7 is locked","details":null}',
+    });
+    // Above 499 the message stays in the log; the code's own message is sent.
+    expect(errorResponse(classify(named(503, "ORDER_LOCKED"))).body).toBe(
+      '{"error_code":171,"error_message":"Locked","details":null}',
+    );
+    // A status the code does not allow, or a name nobody registered: by the status, as before.
+    expect(classify(named(404, "ORDER_LOCKED"))).toMatchObject({ code: 10, status: 404 });
+    expect(classify(named(409, "NO_SUCH_CODE"))).toMatchObject({ code: 4, status: 409 });
+    expect(classify(named(409, "ORDER_LOCKED"), { source: "upstream" })).toMatchObject({ code: 11 });
   });
 
   it("an upstream's status is never passed on under source upstream", () => {

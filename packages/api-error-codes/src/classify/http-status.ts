@@ -3,7 +3,8 @@
  * `statusCode` + `expose`, used by Express and body-parser), Fastify's errors (`statusCode`), Hono's
  * `HTTPException` (`status`), Boom (`isBoom` + `output.statusCode`), NestJS's `HttpException`
  * (`status` + `response.message`). A status the contract has no code for (429, 402, ...) keeps its
- * meaning through the application's registered code with that status.
+ * meaning through the application's registered code with that status; an `errorCode` naming a
+ * registered code (NestJS 12's `new ConflictException(message, { errorCode })`) picks that code.
  */
 import { ApiError, type StatusOf } from "../api-error.js";
 import { FIRST_CUSTOM_CODE, listCodes } from "../codes.js";
@@ -161,6 +162,20 @@ function fromRegisteredStatus(failure: HttpFailure, thrown: unknown): ApiError<n
   });
 }
 
+/**
+ * The code the error names in `errorCode`, when it is registered and allows the error's status:
+ * that code with that status, the message kept below 500.
+ */
+function fromErrorCode(failure: HttpFailure, thrown: unknown): ApiError<number> | undefined {
+  const name = str(thrown, "errorCode");
+  if (name === undefined) return undefined;
+  const { status, message } = failure;
+  const definition = listCodes().find((d) => d.name === name && d.statuses.includes(status));
+  if (definition === undefined) return undefined;
+  const options = status < 500 && message !== undefined ? { message } : {};
+  return new ApiError<number>(definition.code, null as never, { status, cause: thrown, ...options });
+}
+
 /** Statuses already reported as lost, once per process each. */
 const reported = new Set<number>();
 
@@ -210,6 +225,8 @@ export function fromHttpStatus(thrown: unknown, context: ClassifyContext): ApiEr
     if (status === 408 || status === 504) return upstreamError(context, "timeout", thrown);
     return upstreamError(context, status >= 500 || status === 429 ? "unavailable" : "bad_response", thrown);
   }
+  const named = fromErrorCode(failure, thrown);
+  if (named !== undefined) return named;
   if (status < 500) return fromClientStatus(failure, thrown, context);
   switch (status) {
     case 501:

@@ -22,6 +22,7 @@ import {
   type ExecutionContext,
   type INestApplication,
   ValidationPipe as NestValidationPipe,
+  NotFoundException,
   SetMetadata,
   type ValidationPipeOptions,
 } from "@nestjs/common";
@@ -29,7 +30,6 @@ import { Reflector } from "@nestjs/core";
 import type { Express } from "express";
 import type { FastifyInstance } from "fastify";
 import { ApiError } from "../../api-error.js";
-import { listCodes } from "../../codes.js";
 import type { ViolationLocation } from "../../details.js";
 import { type ProtectOptions, protectServer } from "../../node/protect.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
@@ -191,37 +191,12 @@ export class NestApi<P extends PrincipalFields = Principal> implements CanActiva
   private answerFor(exception: unknown, req: Req): Answer {
     if (exception instanceof Refused) return exception.answer;
     const context = this.platform.errorContext(req);
-    const status = statusOf(exception);
     // Nest's router answers a path no controller has with its own NotFoundException.
-    if (
-      status === 404 &&
-      this.pipeline.table.resolve(context.method, pathOf(context.target)).kind === "not_found"
-    )
-      return this.pipeline.notFound(context);
-    return this.pipeline.fail(withErrorCode(exception, status), context);
+    const unknown =
+      exception instanceof NotFoundException &&
+      this.pipeline.table.resolve(context.method, pathOf(context.target)).kind === "not_found";
+    return unknown ? this.pipeline.notFound(context) : this.pipeline.fail(exception, context);
   }
-}
-
-function statusOf(exception: unknown): number | undefined {
-  const getStatus = (exception as { getStatus?: unknown } | null)?.getStatus;
-  return typeof getStatus === "function" ? (getStatus.call(exception) as number) : undefined;
-}
-
-/**
- * NestJS 12's `errorCode` (`new ConflictException("...", { errorCode: "QUOTA_SPENT" })`) naming a
- * registered code sent with that status: that code, with the exception's message.
- */
-function withErrorCode(exception: unknown, status: number | undefined): unknown {
-  const name = (exception as { errorCode?: unknown } | null)?.errorCode;
-  if (typeof name !== "string" || status === undefined) return exception;
-  const definition = listCodes().find((d) => d.name === name && d.statuses.includes(status));
-  if (definition === undefined) return exception;
-  const message = (exception as Error).message;
-  return new ApiError(definition.code, null, {
-    status,
-    cause: exception,
-    ...(status < 500 ? { message } : {}),
-  });
 }
 
 /**
