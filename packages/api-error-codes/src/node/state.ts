@@ -23,13 +23,21 @@ const STATE = Symbol("api-error-codes.request");
 type Kept = IncomingMessage & { [STATE]?: RequestState };
 
 /**
- * The request's state, made on first use. `target` is what its errors are logged with when it is
- * not `req.url` (Express's `originalUrl` below a mount point).
+ * The request's state, made on first use (a later call allocates nothing). `target` is what its
+ * errors are logged with when it is not `req.url` (Express's `originalUrl` below a mount point); they
+ * go to the logger of `port` (Fastify's `request.log`), else to the pipeline's.
  */
-export function stateOf(req: IncomingMessage, target?: string, port = new NodePort(req)): RequestState {
+export function stateOf(req: IncomingMessage, target?: string, port?: NodePort): RequestState {
   const kept = (req as Kept)[STATE];
   if (kept !== undefined) return kept;
-  const state: RequestState = { requestId: "", method: port.method, target: target ?? port.target, port };
+  const read = port ?? new NodePort(req);
+  const state: RequestState = {
+    requestId: "",
+    method: read.method,
+    target: target ?? read.target,
+    logger: read.logger,
+    port: read,
+  };
   (req as Kept)[STATE] = state;
   return state;
 }
@@ -56,9 +64,13 @@ export function checkRequest<P extends PrincipalFields>(
 ): Answer | Pass<P> | Promise<Answer | Pass<P>> {
   const state = stateOf(req);
   const outcome = pipeline.check(route, port ?? state.port, state.requestId, params);
-  const keep = (done: Answer | Pass<P>): Answer | Pass<P> => {
-    if (done.kind === "pass") state.passed = done;
-    return done;
-  };
-  return isThenable(outcome) ? Promise.resolve(outcome).then(keep) : keep(outcome);
+  // No closure on the synchronous path: it is every request's.
+  return isThenable(outcome)
+    ? Promise.resolve(outcome).then((done) => keep(state, done))
+    : keep(state, outcome);
+}
+
+function keep<P extends PrincipalFields>(state: RequestState, done: Answer | Pass<P>): Answer | Pass<P> {
+  if (done.kind === "pass") state.passed = done;
+  return done;
 }

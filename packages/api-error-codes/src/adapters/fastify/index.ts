@@ -25,16 +25,17 @@ import type {
   HookHandlerDoneFunction,
   RouteOptions,
 } from "fastify";
-import { ApiError } from "../../api-error.js";
 import { bodyTextOf } from "../../node/guard.js";
 import { NodePort } from "../../node/port.js";
 import { type ProtectOptions, protectServer } from "../../node/protect.js";
+import { checkRequest, type RequestState, stateOf } from "../../node/state.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
-import { stderrLogger } from "../../pipeline/log.js";
+import { stderrFailures } from "../../pipeline/log.js";
 import { claimApp } from "../../pipeline/options.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import type { Answer, ErrorLogger, Pass } from "../../pipeline/port.js";
-import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
+import { contractOf, type PreparedRoute, type RouteContract } from "../../pipeline/route.js";
+import { paramTooLong } from "../../pipeline/routes.js";
 import type { SchemaOutput } from "../../pipeline/types.js";
 import { requestId } from "../../response.js";
 import type { RequestSchema } from "../../validation/schema.js";
@@ -90,13 +91,6 @@ interface Runtime {
 }
 
 const runtimes = new WeakMap<object, Runtime>();
-
-/** The default logger's 5xx entries only. */
-const failuresOnly: ErrorLogger = {
-  info: () => {},
-  error: (entry, message) => stderrLogger.error(entry, message),
-  isLevelEnabled: (level) => level === "error",
-};
 let fallback: Runtime | undefined;
 
 /** The id `genReqId` gave a request, kept on node's request so that it is not checked twice. */
@@ -130,32 +124,28 @@ export function principalOf<P extends PrincipalFields = Principal>(request: Fast
   return request.principal as unknown as P | undefined;
 }
 
-/** Marks node's request whose error answer the pipeline made, so the guard lets it pass. */
-const ANSWERED = Symbol("api-error-codes.answered");
-
-/** Writes an answer of the pipeline (also under NestJS's Fastify platform). */
+/** Writes an answer of the pipeline (also under NestJS's Fastify platform): the guard lets it pass. */
 export function send(reply: FastifyReply, answer: Answer): void {
-  (reply.request.raw as IncomingMessage & { [ANSWERED]?: true })[ANSWERED] = true;
+  stateOf(reply.request.raw).answered = true;
   reply
     .code(answer.status)
     .headers(answer.headers)
     .send(answer.body === "" ? undefined : answer.body);
 }
 
-/** The error context of a request; a hook of another plugin may have thrown before ours set the id. */
-function contextOf(runtime: Runtime, request: FastifyRequest) {
-  const logger: ErrorLogger | false = runtime.logger ?? request.log;
-  return {
-    requestId: request.requestId || contractId(request),
-    method: request.method,
-    target: request.url,
-    logger,
-    port: new NodePort(request.raw),
-  };
+/**
+ * The request's state, with the logger its errors go to: made by the plugin's first hook, unless a
+ * hook of another plugin threw (or answered) before that one ran.
+ */
+function stateIn(runtime: Runtime, request: FastifyRequest): RequestState {
+  const raw = request.raw;
+  const state = stateOf(raw, undefined, new NodePort(raw, undefined, runtime.logger ?? request.log));
+  state.requestId ||= contractId(request);
+  return state;
 }
 
 function fail(runtime: Runtime, thrown: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  send(reply, runtime.pipeline.fail(thrown, contextOf(runtime, request)));
+  send(reply, runtime.pipeline.fail(thrown, stateIn(runtime, request)));
 }
 
 /**
@@ -188,9 +178,7 @@ export function routerError(
   }
   if (error.code !== "FST_ERR_MAX_PARAM_LENGTH") return error;
   const config = request.server.initialConfig;
-  const max = config.routerOptions?.maxParamLength ?? config.maxParamLength ?? 100;
-  const message = `Path parameters are limited to ${max} characters`;
-  return ApiError.invalidValue([{ in: "path", pointer: "", rule: "maxLength", message, expected: max }]);
+  return paramTooLong(config.routerOptions?.maxParamLength ?? config.maxParamLength ?? 100);
 }
 
 /**
@@ -202,24 +190,16 @@ export const serverOptions = { frameworkErrors, genReqId } as const;
 
 /** What a request Fastify could not route gets: OPTIONS 204 + Allow, 404, 405 + Allow, 501 or 400. */
 function unrouted(runtime: Runtime, request: FastifyRequest, reply: FastifyReply): void {
-  const context = contextOf(runtime, request);
-  const entered = runtime.pipeline.enter(
-    new NodePort(request.raw, request.url, context.logger),
-    context.requestId,
-  );
+  const state = stateIn(runtime, request);
+  const entered = runtime.pipeline.enter(state.port, state.requestId);
   if (entered.kind === "answer") send(reply, entered);
   else if (entered.kind === "preflight") send(reply, entered.answer);
   // Unknown to the table, or known to it but not to Fastify (e.g. `exposeHeadRoutes: false`): nobody serves it.
-  else send(reply, runtime.pipeline.notFound(context));
+  else send(reply, runtime.pipeline.notFound(state));
 }
-
-/** What the pipeline let through, kept on node's request until Fastify asks its body parser. */
-const PASSED = Symbol("api-error-codes.passed");
-type Raw = IncomingMessage & { [PASSED]?: Pass<PrincipalFields> };
 
 /** Fastify's name of each part, and where the pipeline's result goes. */
 function accept(request: FastifyRequest, passed: Pass<PrincipalFields>, contract: RouteContract): void {
-  (request.raw as Raw)[PASSED] = passed;
   request.principal = passed.principal as Principal | undefined;
   // Fastify parses no body for GET and HEAD: the pipeline's is the body.
   request.body = passed.body;
@@ -244,13 +224,8 @@ function admit(runtime: Runtime, prepared: PreparedRoute, attachValidation: bool
         return;
       }
     }
-    const context = contextOf(runtime, request);
-    const outcome = runtime.pipeline.check(
-      prepared,
-      new NodePort(request.raw, request.url, context.logger),
-      context.requestId,
-      params,
-    );
+    // The request's state and port, made by the plugin's hook, which runs before the route's.
+    const outcome = checkRequest(runtime.pipeline, request.raw, prepared, params);
     const decide = (result: Answer | Pass<PrincipalFields>): void => {
       const error = result.kind === "answer" ? result.error : undefined;
       if (
@@ -283,25 +258,31 @@ function collect(runtime: Runtime, app: FastifyInstance, route: RouteOptions): v
   for (const [id, shared] of Object.entries(app.getSchemas())) {
     if (pipeline.ajv.getSchema(id) === undefined) pipeline.ajv.addSchema(shared as object, id);
   }
-  const auth = route.config?.auth;
-  const given = route.schema as
-    | Partial<Record<"body" | "querystring" | "params" | "headers", RequestSchema>>
-    | undefined;
-  const schema = {
-    ...(given?.body === undefined ? {} : { body: given.body }),
-    ...(given?.querystring === undefined ? {} : { query: given.querystring }),
-    ...(given?.params === undefined ? {} : { params: given.params }),
-    ...(given?.headers === undefined ? {} : { headers: given.headers }),
-  };
+  // Fastify's name of the query's schema is `querystring`.
+  const {
+    body,
+    querystring: query,
+    params,
+    headers,
+  } = (route.schema ?? {}) as Partial<Record<"body" | "querystring" | "params" | "headers", RequestSchema>>;
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   const where = `api-error-codes/fastify: ${methods.join(",")} ${route.url}`;
-  const prepared = pipeline.prepare(
-    { ...(auth === undefined ? {} : { auth }), ...(Object.keys(schema).length === 0 ? {} : { schema }) },
-    where,
-  );
+  const contract = contractOf(route.config?.auth, { body, query, params, headers });
+  const prepared = pipeline.prepare(contract, where);
   // A path the table cannot hold (wildcards, regexps) keeps its contract, but gets no 405 / Allow.
   for (const method of methods) pipeline.adopt(method, route.url);
   route.onRequest = hooks(admit(runtime, prepared, route.attachValidation === true), route.onRequest);
+}
+
+/**
+ * Fastify's body stage parses nothing (also under NestJS's Fastify platform): the pipeline reads and
+ * checks the body after authentication, and Fastify gets what passed.
+ */
+export function bodiesFromPipeline(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", (request: FastifyRequest, _payload: unknown, done) =>
+    done(null, stateOf(request.raw).passed?.body),
+  );
 }
 
 async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<PrincipalFields>): Promise<void> {
@@ -325,7 +306,7 @@ async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<Princi
   // Fastify({ logger: false }) gives a logger without levels that drops everything: 5xx entries
   // still go to stderr then, as the other adapters write them.
   const silent = typeof (app.log as Partial<ErrorLogger>).isLevelEnabled !== "function";
-  const runtime: Runtime = { pipeline, logger: options.logger ?? (silent ? failuresOnly : undefined) };
+  const runtime: Runtime = { pipeline, logger: options.logger ?? (silent ? stderrFailures : undefined) };
   let checkedServerOptions = false;
   runtimes.set(app, runtime);
 
@@ -349,7 +330,7 @@ async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<Princi
         else logger.error({ plugin: "api-error-codes" }, message);
       }
     }
-    const id = contractId(request);
+    const { requestId: id } = stateIn(runtime, request);
     request.requestId = id;
     reply.header("x-request-id", id);
     if (!request.is404) {
@@ -365,28 +346,17 @@ async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<Princi
   // The pipeline validated every part in the route's first hook, with the library's rules: Fastify's
   // own pass is a no-op that keeps the converted values.
   app.setValidatorCompiler(() => () => true);
-  // The pipeline read and parsed the body already (auth before the body); Fastify gets its result.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser(
-    "*",
-    (
-      request: FastifyRequest,
-      _payload: IncomingMessage,
-      done: (error: Error | null, body?: unknown) => void,
-    ) => done(null, (request.raw as Raw)[PASSED]?.body),
-  );
+  bodiesFromPipeline(app);
 
   // An error handler or not-found handler the app sets after the plugin, another plugin's reply:
   // what it sends for a status >= 400 passes the guard (kept when conforming, converted otherwise).
   app.addHook("onSend", (request, reply, payload, done) => {
-    if (
-      reply.statusCode < 400 ||
-      (request.raw as IncomingMessage & { [ANSWERED]?: true })[ANSWERED] === true
-    ) {
+    const state = reply.statusCode < 400 ? undefined : stateIn(runtime, request);
+    if (state === undefined || state.answered) {
       done(null, payload);
       return;
     }
-    const answer = pipeline.guard(reply.statusCode, bodyTextOf(payload), contextOf(runtime, request));
+    const answer = pipeline.guard(reply.statusCode, bodyTextOf(payload), state);
     reply.removeHeader("content-length");
     reply.code(answer.status).headers(answer.headers);
     done(null, answer.body);

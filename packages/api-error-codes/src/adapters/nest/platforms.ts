@@ -14,7 +14,7 @@ import { Pipeline } from "../../pipeline/pipeline.js";
 import type { Answer, ErrorContext, Pass } from "../../pipeline/port.js";
 import type { PreparedRoute } from "../../pipeline/route.js";
 import { ExpressApi, type ExpressApiOptions } from "../express/index.js";
-import { bindPipeline, send } from "../fastify/index.js";
+import { bindPipeline, bodiesFromPipeline, send } from "../fastify/index.js";
 
 /** One platform under Nest, as the adapter's guard and filter use it. */
 export interface Platform<P extends PrincipalFields> {
@@ -85,10 +85,7 @@ export function fastifyPlatform<P extends PrincipalFields>(
     }
   });
   // Every media type passes unread: the guard reads and checks the body after authentication.
-  instance.removeAllContentTypeParsers();
-  instance.addContentTypeParser("*", (_request: FastifyRequest, _payload: unknown, done) =>
-    done(null, undefined),
-  );
+  bodiesFromPipeline(instance);
   instance.addHook("onRequest", (request, reply, done) => {
     const raw = request.raw as Raw;
     const state = stateOf(raw, undefined, new FastifyNestPort(raw));
