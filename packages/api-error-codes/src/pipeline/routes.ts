@@ -451,15 +451,6 @@ function badPath(): ApiError<3> {
   ]);
 }
 
-/**
- * 400 / 4 for a path parameter longer than the framework's router takes (find-my-way's
- * `maxParamLength`), which refuses the request before any route is known.
- */
-export function paramTooLong(max: number): ApiError<4> {
-  const message = `Path parameters are limited to ${max} characters`;
-  return ApiError.invalidValue([{ in: "path", pointer: "", rule: "maxLength", message, expected: max }]);
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -25,6 +25,7 @@ import type {
   HookHandlerDoneFunction,
   RouteOptions,
 } from "fastify";
+import { ApiError } from "../../api-error.js";
 import { bodyTextOf } from "../../node/guard.js";
 import { NodePort } from "../../node/port.js";
 import { type ProtectOptions, protectServer } from "../../node/protect.js";
@@ -34,8 +35,7 @@ import { stderrFailures } from "../../pipeline/log.js";
 import { claimApp } from "../../pipeline/options.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import type { Answer, ErrorLogger, Pass } from "../../pipeline/port.js";
-import { contractOf, type PreparedRoute, type RouteContract } from "../../pipeline/route.js";
-import { paramTooLong } from "../../pipeline/routes.js";
+import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import type { SchemaOutput } from "../../pipeline/types.js";
 import { requestId } from "../../response.js";
 import type { RequestSchema } from "../../validation/schema.js";
@@ -178,7 +178,9 @@ export function routerError(
   }
   if (error.code !== "FST_ERR_MAX_PARAM_LENGTH") return error;
   const config = request.server.initialConfig;
-  return paramTooLong(config.routerOptions?.maxParamLength ?? config.maxParamLength ?? 100);
+  const max = config.routerOptions?.maxParamLength ?? config.maxParamLength ?? 100;
+  const message = `Path parameters are limited to ${max} characters`;
+  return ApiError.invalidValue([{ in: "path", pointer: "", rule: "maxLength", message, expected: max }]);
 }
 
 /**
@@ -258,17 +260,17 @@ function collect(runtime: Runtime, app: FastifyInstance, route: RouteOptions): v
   for (const [id, shared] of Object.entries(app.getSchemas())) {
     if (pipeline.ajv.getSchema(id) === undefined) pipeline.ajv.addSchema(shared as object, id);
   }
-  // Fastify's name of the query's schema is `querystring`.
-  const {
-    body,
-    querystring: query,
-    params,
-    headers,
-  } = (route.schema ?? {}) as Partial<Record<"body" | "querystring" | "params" | "headers", RequestSchema>>;
+  const given = (route.schema ?? {}) as Partial<
+    Record<"body" | "querystring" | "params" | "headers", RequestSchema>
+  >;
+  const parts = { body: given.body, query: given.querystring, params: given.params, headers: given.headers };
+  const schema = Object.fromEntries(Object.entries(parts).filter(([, part]) => part !== undefined));
+  const auth = route.config?.auth;
   const methods = Array.isArray(route.method) ? route.method : [route.method];
-  const where = `api-error-codes/fastify: ${methods.join(",")} ${route.url}`;
-  const contract = contractOf(route.config?.auth, { body, query, params, headers });
-  const prepared = pipeline.prepare(contract, where);
+  const prepared = pipeline.prepare(
+    { ...(auth === undefined ? {} : { auth }), ...(Object.keys(schema).length === 0 ? {} : { schema }) },
+    `api-error-codes/fastify: ${methods.join(",")} ${route.url}`,
+  );
   // A path the table cannot hold (wildcards, regexps) keeps its contract, but gets no 405 / Allow.
   for (const method of methods) pipeline.adopt(method, route.url);
   route.onRequest = hooks(admit(runtime, prepared, route.attachValidation === true), route.onRequest);
