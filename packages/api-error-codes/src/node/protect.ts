@@ -164,6 +164,15 @@ export interface ProtectOptions {
   requestTimeout?: number;
 }
 
+/** The option of the adapters whose framework makes the node server (Express, Fastify, NestJS). */
+export interface ProtectOption {
+  /**
+   * The server the framework makes answers malformed HTTP with the contract ({@link protectServer},
+   * with these timeouts); on by default. `false` leaves it as the framework makes it.
+   */
+  protect?: ProtectOptions | false;
+}
+
 /**
  * Makes a node HTTP server answer malformed requests (bad request line, smuggling attempts, header
  * overflow, slow headers or body, a missing, doubled or invalid Host, CONNECT) with a conforming

@@ -17,26 +17,29 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Express, NextFunction, Request, RequestHandler, Response } from "express";
 import { NodePort, tapRouteBody, writeAnswer } from "../../node/port.js";
-import { type ProtectOptions, protectServer } from "../../node/protect.js";
+import { type ProtectOption, type ProtectOptions, protectServer } from "../../node/protect.js";
 import { checkRequest, passedOf, stateOf } from "../../node/state.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
+import { type Admitted, admit, unanswered } from "../../pipeline/front.js";
 import { claimApp } from "../../pipeline/options.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import { type Answer, type ErrorContext, isThenable, type Pass } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
-import { PREPARED, RouteScan, type Tagged } from "./routes.js";
+import { PREPARED, scanRoutes, type Tagged } from "./routes.js";
 
-export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
+export {
+  clientErrorResponse,
+  type ProtectOption,
+  type ProtectOptions,
+  protectServer,
+} from "../../node/protect.js";
 export * from "../../pipeline/public.js";
 
-export interface ExpressApiOptions<P extends PrincipalFields = Principal> extends PipelineOptions<P> {
-  /**
-   * `app.listen()` returns a server made to answer malformed HTTP with the contract
-   * ({@link protectServer}, with these timeouts). `false` leaves the server as Express makes it.
-   */
-  protect?: ProtectOptions | false;
-}
+/** The pipeline's options, and `protect` for the server `app.listen()` returns. */
+export interface ExpressApiOptions<P extends PrincipalFields = Principal>
+  extends PipelineOptions<P>,
+    ProtectOption {}
 
 /** What a handler of an `api.route()` route reaches through `api.context(req)`. */
 export type ExpressContext<
@@ -67,8 +70,11 @@ interface AppInternals {
 /** The adapter for one Express app; made by {@link apiErrorCodes}. */
 export class ExpressApi<P extends PrincipalFields = Principal> {
   readonly pipeline: Pipeline<P>;
-  private readonly scan: RouteScan<P>;
+  private readonly scan: ReturnType<typeof scanRoutes>;
   private readonly bodiesInRoutes: boolean;
+  private readonly app: AppInternals;
+  /** The app's own dispatch, which {@link ExpressApi.takeOver} replaced. */
+  private readonly dispatch: AppInternals["handle"];
 
   /**
    * `host` is set by an adapter for a framework on top of Express (`api-error-codes/nest`): its
@@ -76,6 +82,8 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
    */
   constructor(app: Express, options: ExpressApiOptions<P> = {}, host?: string) {
     const internals = app as unknown as AppInternals;
+    this.app = internals;
+    this.dispatch = internals.handle;
     const { protect = {} } = options;
     const name = host ?? "api-error-codes/express";
     this.pipeline = new Pipeline(options, name);
@@ -86,7 +94,7 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
       internals.lazyrouter();
       router = internals._router;
     } else router = internals.router;
-    this.scan = new RouteScan(this.pipeline, router, (req, status, text, thrown) =>
+    this.scan = scanRoutes(this.pipeline, router, (req, status, text, thrown) =>
       this.pipeline.guard(status, text, this.errorContext(req), thrown),
     );
     this.takeOver(internals, protect);
@@ -170,60 +178,22 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
    * handler (finalhandler's HTML pages) is never reached, because every dispatch gets our callback.
    */
   private takeOver(app: AppInternals, protect: ProtectOptions | false): void {
-    const dispatch = app.handle;
     const { pipeline, scan, bodiesInRoutes } = this;
-    app.handle = function handle(this: AppInternals, req: Req, res: ServerResponse): void {
+    app.handle = (req: Req, res: ServerResponse): void => {
       // Routed by the path below the app's mount point (req.url), logged with the whole one.
       const port = new NodePort(req);
       const context = stateOf(req, req.originalUrl, port);
-      const write = (answer: Answer): void => writeAnswer(req, res, answer);
       try {
         if (scan.stale()) scan.sync();
-        const entered = pipeline.enter(port, context.requestId || undefined);
-        if (entered.kind === "answer") {
-          write(entered);
-          return;
-        }
-        context.requestId = entered.requestId;
-        // Express would serve `/ITEMS` or `/items/` as `/items`; the contract's routes are exact.
-        if (entered.kind === "unrouted" && pipeline.table.isLooseVariant(port.method, port.target)) {
-          write(pipeline.notFound(context));
-          return;
-        }
-        res.setHeader("X-Request-Id", entered.requestId);
-        // A path the table does not know may still be served by middleware (static files, a mounted
-        // app) or by a route the table cannot express: the app gets its chance, 404 when nobody answers.
-        const done = (error?: unknown): void =>
-          // Falsy is how the router says "no error" (`next()`, `next("router")`), as finalhandler reads it.
-          write(
-            error
-              ? pipeline.fail(error, context)
-              : entered.kind === "preflight"
-                ? entered.answer
-                : pipeline.notFound(context),
+        const admitted = admit(pipeline, port, context, !bodiesInRoutes);
+        if (isThenable(admitted))
+          admitted.then(
+            (outcome) => this.onward(req, res, outcome),
+            (thrown: unknown) => writeAnswer(req, res, pipeline.fail(thrown, context)),
           );
-        // A JSON body on a route without api.route() (read by express.json() or the app's own parser)
-        // is read and checked here; body-parser then finds it parsed.
-        const own = bodiesInRoutes ? undefined : pipeline.ownBody(entered, port);
-        if (own === undefined) {
-          // An api.route() route reads the body itself, unless express.json() gets there first.
-          if (entered.kind === "routed") tapRouteBody(req, port, entered.route, pipeline);
-          dispatch.call(this, req, res, done);
-          return;
-        }
-        const proceed = (outcome: Answer | Pass<P>): void => {
-          if (outcome.kind === "answer") {
-            write(outcome);
-            return;
-          }
-          // body-parser 2 skips a request whose stream is finished, body-parser 1 one with `_body`.
-          Object.assign(req, { body: outcome.body, _body: true });
-          dispatch.call(this, req, res, done);
-        };
-        if (isThenable(own)) own.then(proceed, done);
-        else proceed(own);
+        else this.onward(req, res, admitted);
       } catch (thrown) {
-        write(pipeline.fail(thrown, context));
+        writeAnswer(req, res, pipeline.fail(thrown, context));
       }
     };
     const listen = app.listen;
@@ -232,6 +202,28 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
       const server = listen.apply(this, args);
       return protect === false ? server : protectServer(server, protect);
     };
+  }
+
+  /**
+   * Gives the app a request {@link admit} let in. A path the table does not know may still be served
+   * by middleware (static files, a mounted app) or by a route the table cannot express: the app gets
+   * its chance, 404 when nobody answers.
+   */
+  private onward(req: Req, res: ServerResponse, admitted: Answer | Admitted<P>): void {
+    if (admitted.kind === "answer") {
+      writeAnswer(req, res, admitted);
+      return;
+    }
+    res.setHeader("X-Request-Id", admitted.requestId);
+    const context = stateOf(req);
+    // An api.route() route reads the body itself, unless express.json() gets there first.
+    if (admitted.kind === "routed") tapRouteBody(req, context.port, admitted.route, this.pipeline);
+    // A JSON body read by express.json() or the app's own parser, checked by admit(): body-parser 2
+    // skips a request whose stream is finished, body-parser 1 one with `_body`.
+    else if (admitted.kind === "pass") Object.assign(req, { body: admitted.body, _body: true });
+    this.dispatch.call(this.app, req, res, (error?: unknown) =>
+      writeAnswer(req, res, unanswered(this.pipeline, admitted, context, error)),
+    );
   }
 }
 

@@ -11,6 +11,7 @@ import { type Guard, guardResponse } from "../../node/guard.js";
 import type { PrincipalFields } from "../../pipeline/auth.js";
 import type { Pipeline } from "../../pipeline/pipeline.js";
 import type { PreparedRoute } from "../../pipeline/route.js";
+import { StackScan } from "../../pipeline/stacks.js";
 
 /** `api.route()` middleware carries its contract, so that the scan can tell the pipeline. */
 export const PREPARED = Symbol("api-error-codes.prepared");
@@ -70,13 +71,6 @@ function guarded(handle: ErrorMiddleware, guard: Guard): ErrorMiddleware {
   };
 }
 
-/** A router whose layers have been read up to `seen`; `prefix` is where it is mounted. */
-interface Mount {
-  router: RouterLike;
-  prefix: string;
-  seen: number;
-}
-
 function isRouter(handle: unknown): handle is RouterLike {
   return typeof handle === "function" && Array.isArray((handle as { stack?: unknown }).stack);
 }
@@ -90,69 +84,48 @@ const joinPath = (prefix: string, path: string): string =>
  * table cannot hold (Express 5 `/files/*splat`, `/opt{/:x}`, a RegExp) is left to Express: the table
  * does not know that path, so the app's router decides it as any path the table does not know.
  */
-export class RouteScan<P extends PrincipalFields> {
-  private readonly mounts: Mount[];
-
-  constructor(
-    private readonly pipeline: Pipeline<P>,
-    root: unknown,
-    private readonly guard: Guard,
-  ) {
-    this.mounts = isRouter(root) ? [{ router: root, prefix: "", seen: 0 }] : [];
-  }
-
-  stale(): boolean {
-    for (const mount of this.mounts) if (mount.router.stack.length !== mount.seen) return true;
-    return false;
-  }
-
-  sync(): void {
-    // `mounts` grows while scanning when a layer turns out to be a router.
-    for (let i = 0; i < this.mounts.length; i++) {
-      const mount = this.mounts[i] as Mount;
-      const stack = mount.router.stack;
-      if (stack.length < mount.seen) mount.seen = stack.length;
-      for (; mount.seen < stack.length; mount.seen++) this.add(mount, stack[mount.seen] as LayerLike);
-    }
-  }
-
-  private add(mount: Mount, layer: LayerLike): void {
+export function scanRoutes<P extends PrincipalFields>(
+  pipeline: Pipeline<P>,
+  root: unknown,
+  guard: Guard,
+): StackScan<LayerLike> {
+  const scan = new StackScan<LayerLike>((layer, prefix) => {
     const route = layer.route;
     if (route !== undefined) {
       const paths: unknown[] = Array.isArray(route.path)
         ? route.path.flat(Number.POSITIVE_INFINITY)
         : [route.path];
       for (const path of paths)
-        if (typeof path === "string") this.addRoute(joinPath(mount.prefix, path), route);
+        if (typeof path === "string") addRoute(pipeline, joinPath(prefix, path), route);
       return;
     }
     if (typeof layer.handle === "function" && layer.handle.length === 4 && !GUARDED.has(layer.handle)) {
-      const handle = guarded(layer.handle as ErrorMiddleware, this.guard);
+      const handle = guarded(layer.handle as ErrorMiddleware, guard);
       GUARDED.add(handle);
       layer.handle = handle;
       return;
     }
     // A router mounted on a string path; one on a pattern (or Express 4's, without `rawPath`) is left to Express.
-    if (isRouter(layer.handle) && typeof layer.rawPath === "string") {
-      this.mounts.push({
-        router: layer.handle,
-        prefix: joinPath(mount.prefix, layer.rawPath.replace(/\/+$/, "")),
-        seen: 0,
-      });
-    }
-  }
+    if (isRouter(layer.handle) && typeof layer.rawPath === "string")
+      scan.watch(layer.handle.stack, joinPath(prefix, layer.rawPath.replace(/\/+$/, "")));
+  });
+  if (isRouter(root)) scan.watch(root.stack);
+  return scan;
+}
 
-  private addRoute(template: string, route: RouteLike): void {
-    for (const layer of route.stack) if (layer.handle_request !== undefined) catchRejections(layer);
-    for (const name of Object.keys(route.methods)) {
-      for (const method of name === "_all" ? METHODS : [name.toUpperCase()]) {
-        const tagged = route.stack.find(
-          (layer) => (layer.handle as Tagged)[PREPARED] !== undefined && (layer.method ?? name) === name,
-        );
-        // A path syntax the table cannot hold (see the class comment): Express decides it.
-        if (!this.pipeline.adopt(method, template, (tagged?.handle as Tagged | undefined)?.[PREPARED]))
-          return;
-      }
+function addRoute<P extends PrincipalFields>(
+  pipeline: Pipeline<P>,
+  template: string,
+  route: RouteLike,
+): void {
+  for (const layer of route.stack) if (layer.handle_request !== undefined) catchRejections(layer);
+  for (const name of Object.keys(route.methods)) {
+    for (const method of name === "_all" ? METHODS : [name.toUpperCase()]) {
+      const tagged = route.stack.find(
+        (layer) => (layer.handle as Tagged)[PREPARED] !== undefined && (layer.method ?? name) === name,
+      );
+      // A path syntax the table cannot hold (see scanRoutes): Express decides it.
+      if (!pipeline.adopt(method, template, (tagged?.handle as Tagged | undefined)?.[PREPARED])) return;
     }
   }
 }

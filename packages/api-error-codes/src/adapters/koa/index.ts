@@ -18,10 +18,12 @@ import { bodyTextOf } from "../../node/guard.js";
 import { tapRouteBody, writeAnswer } from "../../node/port.js";
 import { checkRequest, passedOf, stateOf } from "../../node/state.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
+import { admit, unanswered } from "../../pipeline/front.js";
 import { claimApp } from "../../pipeline/options.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import type { Answer } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
+import { StackScan } from "../../pipeline/stacks.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
 import { requestId } from "../../response.js";
 
@@ -51,7 +53,12 @@ interface KoaLike {
 }
 /** What is read of @koa/router (13 to 15): `router.routes()` carries its router; layers are public. */
 interface RouterLike {
-  stack: readonly { path: string | RegExp; methods: readonly string[]; stack: readonly unknown[] }[];
+  stack: readonly RouterLayer[];
+}
+interface RouterLayer {
+  path: string | RegExp;
+  methods: readonly string[];
+  stack: readonly unknown[];
 }
 
 export type KoaApiOptions<P extends PrincipalFields = Principal> = PipelineOptions<P>;
@@ -66,15 +73,24 @@ function send(ctx: KoaContext, answer: Answer): void {
 export class KoaApi<P extends PrincipalFields = Principal> {
   readonly pipeline: Pipeline<P>;
   private readonly prepared = new WeakMap<object, PreparedRoute>();
-  private readonly seen = new WeakMap<RouterLike, number>();
+  /** The app's middleware list, and the stack of each router mounted in it, read as they grow. */
+  private readonly scan = new StackScan<unknown>((item, _prefix, scan) => {
+    const router = (item as { router?: RouterLike }).router;
+    if (router !== undefined && Array.isArray(router.stack)) return scan.watch(router.stack);
+    const layer = item as Partial<RouterLayer>;
+    // `router.use()` layers (no methods) are middleware; RegExp paths have no template.
+    if (!Array.isArray(layer.methods) || layer.methods.length === 0 || typeof layer.path !== "string") return;
+    let prepared: PreparedRoute | undefined;
+    for (const step of layer.stack ?? []) prepared ??= this.prepared.get(step as object);
+    for (const method of layer.methods)
+      if (method !== "HEAD") this.pipeline.adopt(method, layer.path, prepared);
+  });
 
-  constructor(
-    private readonly app: KoaLike,
-    options: KoaApiOptions<P>,
-  ) {
+  constructor(app: KoaLike, options: KoaApiOptions<P>) {
     this.pipeline = new Pipeline(options, "api-error-codes/koa");
     claimApp(app, "api-error-codes/koa");
     app.use(this.first);
+    this.scan.watch(app.middleware);
   }
 
   /**
@@ -108,54 +124,24 @@ export class KoaApi<P extends PrincipalFields = Principal> {
     return passedOf(ctx.req, "api.context(ctx)") as unknown as ValidatedRequest<P, C>;
   }
 
-  /** Routes of the routers mounted so far (and added to them since) go into the route table. */
-  private sync(): void {
-    for (const item of this.app.middleware) {
-      const router = (item as { router?: RouterLike }).router;
-      if (router === undefined || !Array.isArray(router.stack)) continue;
-      const stack = router.stack;
-      const from = this.seen.get(router) ?? 0;
-      if (from === stack.length) continue;
-      for (const layer of stack.slice(from)) {
-        // `router.use()` layers (no methods) are middleware; RegExp paths have no template.
-        if (layer.methods.length === 0 || typeof layer.path !== "string") continue;
-        let prepared: PreparedRoute | undefined;
-        for (const step of layer.stack) prepared ??= this.prepared.get(step as object);
-        for (const method of layer.methods) {
-          if (method === "HEAD") continue;
-          this.pipeline.adopt(method, layer.path, prepared);
-        }
-      }
-      this.seen.set(router, stack.length);
-    }
-  }
-
   private readonly first: KoaMiddleware = async (ctx, next) => {
     const state = stateOf(ctx.req);
     const port = state.port;
     try {
-      // Routers may be mounted, and get routes, after the first request: each router's count is kept.
-      this.sync();
-      const entered = this.pipeline.enter(port);
-      if (entered.kind === "answer") return send(ctx, entered);
-      state.requestId = entered.requestId;
-      ctx.set("X-Request-Id", entered.requestId);
-      // @koa/router would serve `/ITEMS` or `/items/` as `/items`; the contract's routes are exact.
-      if (entered.kind === "unrouted" && this.pipeline.table.isLooseVariant(port.method, port.target)) {
-        return send(ctx, this.pipeline.notFound(state));
-      }
+      // Routers may be mounted, and get routes, after the first request.
+      if (this.scan.stale()) this.scan.sync();
+      const admitted = await admit(this.pipeline, port, state);
+      if (admitted.kind === "answer") return send(ctx, admitted);
+      ctx.set("X-Request-Id", admitted.requestId);
       // An api.route() route reads the body itself, unless the app's body parser gets there first.
-      if (entered.kind === "routed") tapRouteBody(ctx.req, port, entered.route, this.pipeline);
-      // A JSON body read by the app's own parser (koa-bodyparser skips a request whose body is set).
-      const own = await this.pipeline.ownBody(entered, port);
-      if (own?.kind === "answer") return send(ctx, own);
-      if (own !== undefined) (ctx.request as { body?: unknown }).body = own.body;
+      if (admitted.kind === "routed") tapRouteBody(ctx.req, port, admitted.route, this.pipeline);
+      // A JSON body read by the app's own parser, checked by admit() (koa-bodyparser skips a request whose body is set).
+      else if (admitted.kind === "pass") (ctx.request as { body?: unknown }).body = admitted.body;
       await next();
       if (state.answered || ctx.respond === false) return;
-      if (ctx.status === 404 && ctx.body == null) {
-        // Nobody answered: the preflight the app's CORS middleware left alone, or 404.
-        return send(ctx, entered.kind === "preflight" ? entered.answer : this.pipeline.notFound(state));
-      }
+      // Nobody answered: the preflight the app's CORS middleware left alone, or 404.
+      if (ctx.status === 404 && ctx.body == null)
+        return send(ctx, unanswered(this.pipeline, admitted, state));
       if (ctx.status >= 400) send(ctx, this.pipeline.guard(ctx.status, bodyTextOf(ctx.body), state));
     } catch (thrown) {
       // Before routing (a route mistake found in sync): a fresh request id.
