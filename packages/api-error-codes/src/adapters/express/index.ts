@@ -28,12 +28,7 @@ import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
 import { PREPARED, scanRoutes, type Tagged } from "./routes.js";
 
-export {
-  clientErrorResponse,
-  type ProtectOption,
-  type ProtectOptions,
-  protectServer,
-} from "../../node/protect.js";
+export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
 export * from "../../pipeline/public.js";
 
 /** The pipeline's options, and `protect` for the server `app.listen()` returns. */

@@ -28,7 +28,7 @@ import type {
 import { ApiError } from "../../api-error.js";
 import { bodyTextOf } from "../../node/guard.js";
 import { NodePort } from "../../node/port.js";
-import { type ProtectOptions, protectServer } from "../../node/protect.js";
+import { type ProtectOption, protectServer } from "../../node/protect.js";
 import { checkRequest, type RequestState, stateOf } from "../../node/state.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { stderrFailures } from "../../pipeline/log.js";
@@ -58,18 +58,13 @@ declare module "fastify" {
 
 /**
  * The plugin's options: the contract's (auth lookup, OpenAPI document, body limits, logger...) and
- * the protection of the node server.
+ * `protect` for `app.server`, with Fastify's `requestTimeout` when one is set.
  * @example
  * await app.register(apiErrorCodes, { auth: { lookup }, openapi: spec, bodyLimit: 64 * 1024 });
  */
-export interface ApiErrorCodesOptions<P extends PrincipalFields = Principal> extends PipelineOptions<P> {
-  /**
-   * Conforming 400/408/431 answers to malformed HTTP on `app.server` (see `protectServer`). Default
-   * on, with Fastify's `requestTimeout` when one is set; `false` for servers that are not node's
-   * HTTP/1 server.
-   */
-  protect?: ProtectOptions | false;
-}
+export interface ApiErrorCodesOptions<P extends PrincipalFields = Principal>
+  extends PipelineOptions<P>,
+    ProtectOption {}
 
 /**
  * Types `request.body`, `params`, `query` and `headers` from the route's schemas (TypeBox, zod,

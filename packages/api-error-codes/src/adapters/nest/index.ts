@@ -31,7 +31,7 @@ import type { Express } from "express";
 import type { FastifyInstance } from "fastify";
 import { ApiError } from "../../api-error.js";
 import type { ViolationLocation } from "../../details.js";
-import { type ProtectOptions, protectServer } from "../../node/protect.js";
+import { type ProtectOption, protectServer } from "../../node/protect.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import type { Pipeline, PipelineOptions } from "../../pipeline/pipeline.js";
 import { type Answer, isThenable, type Pass } from "../../pipeline/port.js";
@@ -56,10 +56,10 @@ export const frameworkErrors: (error: Error, request: unknown, reply: unknown) =
 const NAME = "api-error-codes/nest";
 const CONTRACT = "api-error-codes:contract";
 
-/** The pipeline's options, and `protect` for the server Nest makes (see `protectServer`). */
-export interface NestApiOptions<P extends PrincipalFields = Principal> extends PipelineOptions<P> {
-  protect?: ProtectOptions | false;
-}
+/** The pipeline's options, and `protect` for the server Nest makes. */
+export interface NestApiOptions<P extends PrincipalFields = Principal>
+  extends PipelineOptions<P>,
+    ProtectOption {}
 
 /** What `@Checked()` gives a handler whose route has contract `C`. */
 export type Validated<
