@@ -3,16 +3,6 @@
  * 501 are answered from the route table before any middleware runs; a path nobody serves (no route,
  * no static file, no mounted app) ends in 404 / 10; and every error (thrown, rejected, `next(err)`,
  * body-parser's) ends in the contract's JSON answer instead of Express's HTML page.
- * @example
- * import express from "express";
- * import { apiErrorCodes } from "api-error-codes/express";
- * const app = express();
- * const api = apiErrorCodes(app, { auth: { lookup: findSession } });
- * app.post("/orders", api.route({ auth: true, schema: { body: Order } }), (req, res) => {
- *   const { body, principal } = api.context(req);
- *   res.status(201).json(createOrder(body, principal));
- * });
- * app.listen(3000);
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Express, NextFunction, Request, RequestHandler, Response } from "express";

@@ -4,15 +4,6 @@
  * auth before the body is read, parses JSON bodies hardened, has Fastify validate with the library's
  * rules, answers what Fastify cannot route (404 / 405 + Allow / OPTIONS / 501) and turns everything
  * thrown (by handlers, hooks, other plugins or Fastify itself) into one logged error answer.
- * @example
- * import Fastify from "fastify";
- * import { apiErrorCodes, serverOptions } from "api-error-codes/fastify";
- *
- * const app = Fastify({ logger: true, ...serverOptions });
- * await app.register(apiErrorCodes, { auth: { lookup: (token) => sessions.get(token) } });
- * app.post("/orders", { schema: { body: Order }, config: { auth: true } }, async (request, reply) =>
- *   reply.code(201).send(await createOrder(request.principal, request.body)),
- * );
  */
 import type { IncomingMessage, Server } from "node:http";
 import type {

@@ -2,11 +2,6 @@
  * The contract for Web-standard `fetch` handlers (`Request -> Response`): Bun.serve, Deno.serve,
  * Workers-style `export default { fetch }`, or node through a Request bridge. A small router whose
  * every answer keeps the contract; it uses only web `Request`/`Response`, so it runs on any runtime.
- * @example
- * import { createApi, reply } from "api-error-codes/fetch";
- * const api = createApi({ auth: { lookup: (token) => sessions.get(token) } });
- * api.post("/orders", { auth: true, schema: { body: Order } }, ({ body }) => reply(201, create(body)));
- * export default { fetch: api.fetch };
  */
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import type { PipelineOptions } from "../../pipeline/pipeline.js";

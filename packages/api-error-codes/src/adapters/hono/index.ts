@@ -5,15 +5,6 @@
  * `HTTPException`, another middleware's, an error response some middleware returned) ends in the
  * contract's JSON answer with `X-Request-Id`. `api.route()` adds a route's auth, body and schemas;
  * its handler reads them typed through `c.req.valid(...)` and `c.get("principal")`.
- * @example
- * import { Hono } from "hono";
- * import { apiErrorCodes } from "api-error-codes/hono";
- * const app = new Hono();
- * const api = apiErrorCodes(app, { auth: { lookup: findSession } });
- * app.post("/orders", api.route({ auth: true, schema: { body: Order } }), (c) =>
- *   c.json(createOrder(c.req.valid("json"), c.get("principal")), 201),
- * );
- * export default app;
  */
 import type {
   Context,
@@ -32,6 +23,7 @@ import { claimApp } from "../../pipeline/options.js";
 import { Pipeline } from "../../pipeline/pipeline.js";
 import type { ErrorContext } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
+import { StackScan } from "../../pipeline/stacks.js";
 import { requestId } from "../../response.js";
 import { readLimited } from "../../web/body.js";
 import { bridgeError, type NodeBindings, stampRequestId } from "../../web/bridge.js";
@@ -116,10 +108,9 @@ class HonoPort extends WebPort {
 export class HonoApi<P extends PrincipalFields = Principal> {
   /** The framework-free pipeline behind the app (route table, auth, bodies, error answers). */
   readonly pipeline: Pipeline<P>;
-  private readonly routes: readonly RouterRoute[];
+  private readonly scan = new StackScan<RouterRoute>((entry) => this.read(entry));
   /** Routes the table cannot express (wildcards, regexes, optional parameters, `app.all`): Hono decides. */
   private readonly foreign = new Set<RouterRoute>();
-  private synced = 0;
   /** Whether the first middleware is the app's first route entry (see {@link HonoApi.wrapFetch}). */
   private readonly onTop: boolean;
   /** Whether only our first middleware is registered for every path: nothing else can serve an unknown one. */
@@ -133,7 +124,7 @@ export class HonoApi<P extends PrincipalFields = Principal> {
       ignoreTrailingSlash === undefined ? options : { ...options, ignoreTrailingSlash },
       "api-error-codes/hono",
     );
-    this.routes = app.routes;
+    this.scan.watch(app.routes);
     this.onTop = app.routes.length === 0;
     claimApp(app, "api-error-codes/hono");
     app.use(this.first as MiddlewareHandler);
@@ -163,25 +154,24 @@ export class HonoApi<P extends PrincipalFields = Principal> {
    * api.sync();
    */
   sync(): void {
-    const routes = this.routes;
-    for (; this.synced < routes.length; this.synced++) {
-      const entry = routes[this.synced] as RouterRoute;
-      if (entry.handler === (this.first as unknown)) continue;
-      if (entry.method === "ALL") {
-        if (ROUTE_MIDDLEWARE.has(entry.handler)) {
-          throw new TypeError(
-            `api-error-codes/hono: api.route() on app.use/app.all("${entry.path}"): put it on a method route`,
-          );
-        }
-        this.alone = false;
-        // app.use("*") and app.use("/x/*") are middleware; app.all("/x") is most likely a handler.
-        if (!entry.path.includes("*")) this.foreign.add(entry);
-        continue;
+    this.scan.sync();
+  }
+
+  /** One entry of `app.routes`: a route for the table, or what tells that Hono decides some paths. */
+  private read(entry: RouterRoute): void {
+    if (entry.handler === (this.first as unknown)) return;
+    if (entry.method === "ALL") {
+      if (ROUTE_MIDDLEWARE.has(entry.handler)) {
+        throw new TypeError(
+          `api-error-codes/hono: api.route() on app.use/app.all("${entry.path}"): put it on a method route`,
+        );
       }
-      if (!this.pipeline.adopt(entry.method, entry.path, ROUTE_MIDDLEWARE.get(entry.handler))) {
-        this.foreign.add(entry);
-        this.alone = false;
-      }
+      this.alone = false;
+      // app.use("*") and app.use("/x/*") are middleware; app.all("/x") is most likely a handler.
+      if (!entry.path.includes("*")) this.foreign.add(entry);
+    } else if (!this.pipeline.adopt(entry.method, entry.path, ROUTE_MIDDLEWARE.get(entry.handler))) {
+      this.foreign.add(entry);
+      this.alone = false;
     }
   }
 
@@ -224,7 +214,7 @@ export class HonoApi<P extends PrincipalFields = Principal> {
       const method = request.method;
       if (!this.onTop || method === "HEAD" || method === "OPTIONS") return fetch(request, ...rest);
       try {
-        if (this.synced !== this.routes.length) this.sync();
+        if (this.scan.stale()) this.scan.sync();
         if (this.foreign.size !== 0) return fetch(request, ...rest);
         const port = new HonoPort(request, rest[0]);
         const entered = this.pipeline.enter(port);
@@ -257,7 +247,7 @@ export class HonoApi<P extends PrincipalFields = Principal> {
     const outgoing = (c.env as NodeBindings | undefined)?.outgoing;
     const direct = typeof outgoing?.writeHead === "function";
     try {
-      if (this.synced !== this.routes.length) this.sync();
+      if (this.scan.stale()) this.scan.sync();
       const entered = carried ?? this.pipeline.enter(port as HonoPort, id);
       if (entered.kind === "answer") return answerResponse(entered, raw.method);
       if (entered.kind === "preflight") c.set(OPTIONS, answerResponse(entered.answer, raw.method));

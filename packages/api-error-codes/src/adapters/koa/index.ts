@@ -3,15 +3,6 @@
  * middleware that decides 404 / 405 + Allow / OPTIONS / 501 from the app's routers, catches what
  * the rest throws (`ctx.throw`, http-errors, anything) and guards error answers other middleware
  * made; `api.route(contract)` on a router route adds its auth, body and schemas.
- * @example
- * const app = new Koa();
- * const api = apiErrorCodes(app, { auth: { lookup: findSession } });
- * const router = new Router();
- * router.post("/orders", api.route({ auth: true, schema: { body: Order } }), (ctx) => {
- *   ctx.status = 201;
- *   ctx.body = createOrder(api.context(ctx).body);
- * });
- * app.use(router.routes());
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { bodyTextOf } from "../../node/guard.js";

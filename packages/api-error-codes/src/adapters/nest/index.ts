@@ -5,13 +5,6 @@
  * the body, the hardened body 413/415/3/4, validation 3/5/4), and a global filter answers whatever
  * is thrown (Nest's `HttpException`s included, their `errorCode` naming a registered code) with the
  * contract's JSON.
- * @example
- * const app = await NestFactory.create(AppModule, { bodyParser: false });
- * apiErrorCodes(app, { auth: { lookup: findSession } });
- * await app.listen(3000);
- * // in a controller:
- * @Post() @Contract({ auth: true, schema: { body: NewOrder } })
- * create(@Checked() { body, principal }: Validated<typeof contract>) { ... }
  */
 import {
   type ArgumentMetadata,
@@ -82,7 +75,12 @@ const PASSED = Symbol("api-error-codes.passed");
 /** Nest's request object on either platform (Express's `req`, Fastify's `request`). */
 type Req = { body?: unknown; [PASSED]?: Pass<PrincipalFields> };
 
-/** The route's validated, converted parts and principal: what passed its contract. */
+/**
+ * The route's validated, converted parts and principal: what passed its contract.
+ * @example
+ * @Post() @Contract({ auth: true, schema: { body: NewOrder } })
+ * create(@Checked() { body, principal }: Validated<typeof contract>) { ... }
+ */
 export const Checked = createParamDecorator(
   (_data: unknown, context: ExecutionContext) => context.switchToHttp().getRequest<Req>()[PASSED],
 );

@@ -1,11 +1,6 @@
 /**
  * The contract on plain node:http: a small router whose every answer keeps the contract, and a
  * server helper that also answers malformed HTTP.
- * @example
- * import { createApi } from "api-error-codes/node";
- * const api = createApi();
- * api.get("/orders/:id", { schema: { params: IdParams } }, ({ params }) => findOrder(params.id));
- * api.listen(3000);
  */
 import {
   createServer,
