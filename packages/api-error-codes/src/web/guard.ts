@@ -2,7 +2,6 @@
  * Error responses made outside the pipeline (a handler's own, another middleware's, a framework's)
  * on fetch-style runtimes: read for the pipeline's guard, and replaced by its answer.
  */
-import type { Answer, ErrorContext } from "../pipeline/port.js";
 
 /** Headers of a replaced response that describe its body, not the request's outcome. */
 const ENTITY_HEADERS = new Set([

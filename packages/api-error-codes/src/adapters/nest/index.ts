@@ -6,6 +6,8 @@
  * is thrown (Nest's `HttpException`s included, their `errorCode` naming a registered code) with the
  * contract's JSON.
  */
+
+import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   type ArgumentMetadata,
   type ArgumentsHost,
@@ -21,10 +23,11 @@ import {
 } from "@nestjs/common";
 import { Reflector } from "@nestjs/core";
 import type { Express } from "express";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { ApiError } from "../../api-error.js";
-import type { ViolationLocation } from "../../details.js";
+import { writeAnswer } from "../../node/port.js";
 import { type ProtectOption, protectServer } from "../../node/protect.js";
+import { checkRequest, passedOf, stateOf } from "../../node/state.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import type { Pipeline, PipelineOptions } from "../../pipeline/pipeline.js";
 import { type Answer, isThenable, type Pass } from "../../pipeline/port.js";
@@ -32,17 +35,18 @@ import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import { pathOf } from "../../pipeline/routes.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
 import { type ClassValidatorErrorLike, fromClassValidatorErrors } from "../../validation/foreign.js";
-import { frameworkErrors as fastifyFrameworkErrors } from "../fastify/index.js";
-import { expressPlatform, fastifyPlatform, type Platform } from "./platforms.js";
+import { frameworkErrors as fastifyFrameworkErrors, send } from "../fastify/index.js";
+import { expressPipeline, fastifyPipeline } from "./platforms.js";
 
 export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
 export * from "../../pipeline/public.js";
 /**
- * The option of `new FastifyAdapter({ frameworkErrors })` that answers what Fastify's router refuses
- * before any hook runs (bad percent-encoding, an overlong path parameter) by the contract. Fastify
- * takes it only when the instance is made, before `apiErrorCodes(app)` can add anything.
+ * For `new FastifyAdapter({ frameworkErrors })`: what Fastify's router refuses before any hook (bad
+ * percent-encoding, an overlong path parameter) answered by the contract. Typed without Fastify's
+ * types, which an app on Nest's Express platform does not have installed.
+ * @example
+ * const app = await NestFactory.create(AppModule, new FastifyAdapter({ frameworkErrors }), { bodyParser: false });
  */
-// Typed without Fastify's types, which an app on Nest's Express platform does not have installed.
 export const frameworkErrors: (error: Error, request: unknown, reply: unknown) => void =
   fastifyFrameworkErrors as (error: Error, request: unknown, reply: unknown) => void;
 
@@ -54,16 +58,18 @@ export interface NestApiOptions<P extends PrincipalFields = Principal>
   extends PipelineOptions<P>,
     ProtectOption {}
 
-/** What `@Checked()` gives a handler whose route has contract `C`. */
+/**
+ * What `@Checked()` gives a handler whose route has contract `C`.
+ * @example
+ * create(@Checked() { body, principal }: Validated<typeof contract, User>) { ... }
+ */
 export type Validated<
   C extends RouteContract = RouteContract,
   P extends PrincipalFields = Principal,
 > = ValidatedRequest<P, C>;
 
 /**
- * A route's contract, run by the adapter's guard before the handler: `auth` (with `roles` /
- * `scopes`) and `schema` (`params`, `query`, `headers`, `body`: JSON Schema, zod, TypeBox or any
- * Standard Schema), exactly as on every other adapter.
+ * A route's contract (`auth` with `roles` / `scopes`, `schema` of any kind), run by the guard first.
  * @example
  * @Get(":id") @Contract({ schema: { params: IdParams } })
  */
@@ -71,9 +77,9 @@ export function Contract(contract: RouteContract): MethodDecorator {
   return SetMetadata(CONTRACT, contract);
 }
 
-const PASSED = Symbol("api-error-codes.passed");
-/** Nest's request object on either platform (Express's `req`, Fastify's `request`). */
-type Req = { body?: unknown; [PASSED]?: Pass<PrincipalFields> };
+/** Nest's request object on either platform: Express's `req`, or Fastify's `request` over node's. */
+type Req = { body?: unknown; params?: Record<string, string>; raw?: IncomingMessage };
+const nodeRequest = (req: Req): IncomingMessage => req.raw ?? (req as IncomingMessage);
 
 /**
  * The route's validated, converted parts and principal: what passed its contract.
@@ -81,8 +87,8 @@ type Req = { body?: unknown; [PASSED]?: Pass<PrincipalFields> };
  * @Post() @Contract({ auth: true, schema: { body: NewOrder } })
  * create(@Checked() { body, principal }: Validated<typeof contract>) { ... }
  */
-export const Checked = createParamDecorator(
-  (_data: unknown, context: ExecutionContext) => context.switchToHttp().getRequest<Req>()[PASSED],
+export const Checked = createParamDecorator((_data: unknown, context: ExecutionContext) =>
+  passedOf(nodeRequest(context.switchToHttp().getRequest<Req>()), "@Checked()"),
 );
 
 /** class-validator's errors of one argument, until the pipe knows where the argument came from. */
@@ -91,12 +97,6 @@ class Invalid extends Error {
     super("invalid");
   }
 }
-
-const LOCATIONS: Readonly<Record<string, ViolationLocation>> = {
-  body: "body",
-  query: "query",
-  param: "path",
-};
 
 /**
  * Nest's `ValidationPipe` (class-validator DTOs) whose failures are the contract's 3 / 5 / 4 with a
@@ -114,9 +114,8 @@ export class ValidationPipe extends NestValidationPipe {
       return await super.transform(value, metadata);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
-      throw ApiError.fromViolations(
-        fromClassValidatorErrors(error.errors, LOCATIONS[metadata.type] ?? "body"),
-      );
+      const where = metadata.type === "param" ? "path" : metadata.type === "query" ? "query" : "body";
+      throw ApiError.fromViolations(fromClassValidatorErrors(error.errors, where));
     }
   }
 }
@@ -128,34 +127,33 @@ class Refused extends Error {
   }
 }
 
-/** A request that passed: what `@Checked()` and `@Body()` read; a refusal goes to the filter. */
+/** A request that passed: `@Checked()` reads it, `@Body()` its hardened body; a refusal goes to the filter. */
 function admit(req: Req, outcome: Answer | Pass<PrincipalFields>): true {
   if (outcome.kind === "answer") throw new Refused(outcome);
-  req[PASSED] = outcome;
-  // The hardened parse (Nest's own body parser is off).
   req.body = outcome.body;
   return true;
 }
 
 /** The adapter for one Nest application; made by {@link apiErrorCodes}. */
 export class NestApi<P extends PrincipalFields = Principal> implements CanActivate, ExceptionFilter {
-  private readonly platform: Platform<P>;
+  /** The framework-free pipeline behind the app (route table, auth, bodies, error answers). */
+  readonly pipeline: Pipeline<P>;
+  /** Whether Nest runs on Fastify, else on Express: how an answer is written. */
+  private readonly fastify: boolean;
   private readonly reflector = new Reflector();
   private readonly prepared = new WeakMap<object, PreparedRoute | null>();
 
   constructor(app: INestApplication, options: NestApiOptions<P>) {
     const http = app.getHttpAdapter();
     const type = http.getType();
-    if (type === "express") this.platform = expressPlatform(http.getInstance() as Express, options, NAME);
-    else if (type === "fastify")
-      this.platform = fastifyPlatform(http.getInstance() as FastifyInstance, options, NAME);
-    else throw new TypeError(`${NAME}: the ${type} platform is not supported (express and fastify are)`);
+    if (type !== "express" && type !== "fastify")
+      throw new TypeError(`${NAME}: the ${type} platform is not supported (express and fastify are)`);
+    this.fastify = type === "fastify";
+    const instance = http.getInstance() as Express & FastifyInstance;
+    const make = this.fastify ? fastifyPipeline : expressPipeline;
+    this.pipeline = make<P>(instance, options, NAME);
     const { protect = {} } = options;
     if (protect !== false) protectServer(app.getHttpServer(), protect);
-  }
-
-  get pipeline(): Pipeline<P> {
-    return this.platform.pipeline;
   }
 
   /**
@@ -173,7 +171,12 @@ export class NestApi<P extends PrincipalFields = Principal> implements CanActiva
       route = contract === undefined ? null : this.pipeline.prepare(contract, where);
       this.prepared.set(handler, route);
     }
-    const outcome = this.platform.check(req, route ?? undefined);
+    // Nest's body parser ran (Express 5 leaves `req.body` undefined until one does; on Fastify, ours).
+    if (req.body !== undefined)
+      throw new TypeError(
+        `${NAME}: a body parser read the body first; use NestFactory.create(AppModule, { bodyParser: false })`,
+      );
+    const outcome = checkRequest(this.pipeline, nodeRequest(req), route ?? undefined, req.params);
     return isThenable(outcome)
       ? Promise.resolve(outcome).then((done) => admit(req, done))
       : admit(req, outcome);
@@ -183,12 +186,14 @@ export class NestApi<P extends PrincipalFields = Principal> implements CanActiva
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const req = http.getRequest<Req>();
-    this.platform.write(req, http.getResponse(), this.answerFor(exception, req));
+    const answer = this.answerFor(exception, req);
+    if (this.fastify) send(http.getResponse<FastifyReply>(), answer);
+    else writeAnswer(nodeRequest(req), http.getResponse<ServerResponse>(), answer);
   }
 
   private answerFor(exception: unknown, req: Req): Answer {
     if (exception instanceof Refused) return exception.answer;
-    const context = this.platform.errorContext(req);
+    const context = stateOf(nodeRequest(req));
     // Nest's router answers a path no controller has with its own NotFoundException.
     const unknown =
       exception instanceof NotFoundException &&
