@@ -13,8 +13,8 @@ import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { type Admitted, admit, unanswered } from "../../pipeline/front.js";
 import { claimApp } from "../../pipeline/options.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
-import { type Answer, type ErrorContext, isThenable, type Pass } from "../../pipeline/port.js";
-import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
+import { type Answer, isThenable, type Pass } from "../../pipeline/port.js";
+import type { RouteContract } from "../../pipeline/route.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
 import { PREPARED, scanRoutes, type Tagged } from "./routes.js";
 
@@ -80,7 +80,7 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
       router = internals._router;
     } else router = internals.router;
     this.scan = scanRoutes(this.pipeline, router, (req, status, text, thrown) =>
-      this.pipeline.guard(status, text, this.errorContext(req), thrown),
+      this.pipeline.guard(status, text, stateOf(req, (req as Req).originalUrl), thrown),
     );
     this.takeOver(internals, protect);
   }
@@ -109,7 +109,9 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
     const middleware: Tagged = (req: Request, res: Response, next: NextFunction) => {
       const proceed = (done: Answer | Pass<P>): void =>
         done.kind === "answer" ? writeAnswer(req, res, done) : next();
-      const outcome = this.check(req, prepared);
+      // Checked with the whole path (`originalUrl`), as its errors are logged, below a mount point too.
+      const port = new NodePort(req, req.originalUrl);
+      const outcome = checkRequest(this.pipeline, req, prepared, req.params, port);
       if (isThenable(outcome)) return outcome.then(proceed);
       proceed(outcome);
     };
@@ -128,23 +130,6 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
    */
   context<C extends RouteContract = RouteContract>(req: IncomingMessage): ExpressContext<P, C> {
     return passedOf(req, "api.context(req)") as unknown as ExpressContext<P, C>;
-  }
-
-  /** Where an error of this request happened, for {@link Pipeline.fail} and its log entry. */
-  errorContext(req: IncomingMessage): ErrorContext {
-    return stateOf(req, (req as Req).originalUrl);
-  }
-
-  /**
-   * A route's checks ({@link Pipeline.check}) for a request this app dispatched, with its request id;
-   * what passes is what {@link ExpressApi.context} then returns.
-   */
-  check(
-    req: IncomingMessage,
-    route: PreparedRoute | undefined,
-  ): Answer | Pass<P> | Promise<Answer | Pass<P>> {
-    const { originalUrl, params } = req as Req;
-    return checkRequest(this.pipeline, req, route, params, new NodePort(req, originalUrl));
   }
 
   /**
