@@ -22,16 +22,6 @@ export const stderrLogger: ErrorLogger = {
   error: (entry, message) => writeLine(50, entry, message),
 };
 
-/**
- * {@link stderrLogger}'s 5xx entries only: for an app whose own logger is off (Fastify's
- * `logger: false`), failures still reach stderr, as every other adapter writes them.
- */
-export const stderrFailures: ErrorLogger = {
-  info: () => {},
-  error: (entry, message) => writeLine(50, entry, message),
-  isLevelEnabled: (level) => level === "error",
-};
-
 /** The cause as a log field: name, message and stack for 5xx; name and message otherwise. */
 function logCause(error: ApiError<number>): object | undefined {
   const cause = error.status >= 500 ? (error.cause ?? error) : error.cause;

@@ -65,27 +65,6 @@ export function validatorHookError(result: ValidatorHookResult): ApiError<3 | 4 
   return ApiError.fromViolations(violations, { cause: result.error });
 }
 
-/** What a validator hook needs of an adapter's API: the contract's answer for an error. */
-export interface RespondingApi<C, R> {
-  respond(c: C, thrown: unknown): R;
-}
-
-/**
- * A validator hook (`(result, c) => answer | undefined`) answering failures with the contract: with
- * `api`, at once; without it, it throws the error for the app's error handler (the adapter's) to
- * answer, for hooks given before the adapter exists. A success goes on to the handler.
- */
-export function contractHook<C, R>(
-  api?: RespondingApi<C, R>,
-): (result: ValidatorHookResult, c: C) => R | undefined {
-  return (result, c) => {
-    const error = validatorHookError(result);
-    if (error === undefined) return undefined;
-    if (api === undefined) throw error;
-    return api.respond(c, error);
-  };
-}
-
 /** The fields of class-validator's `ValidationError` that the mapping reads. */
 export interface ClassValidatorErrorLike {
   readonly property: string;

@@ -22,7 +22,7 @@ import { NodePort } from "../../node/port.js";
 import { type ProtectOption, protectServer } from "../../node/protect.js";
 import { checkRequest, type RequestState, stateOf } from "../../node/state.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
-import { stderrFailures } from "../../pipeline/log.js";
+import { stderrLogger } from "../../pipeline/log.js";
 import { claimApp } from "../../pipeline/options.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import type { Answer, ErrorLogger, Pass } from "../../pipeline/port.js";
@@ -77,6 +77,13 @@ interface Runtime {
 }
 
 const runtimes = new WeakMap<object, Runtime>();
+
+/** The default logger's 5xx entries only. */
+const failuresOnly: ErrorLogger = {
+  info: () => {},
+  error: (entry, message) => stderrLogger.error(entry, message),
+  isLevelEnabled: (level) => level === "error",
+};
 let fallback: Runtime | undefined;
 
 /** The id `genReqId` gave a request, kept on node's request so that it is not checked twice. */
@@ -294,7 +301,7 @@ async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<Princi
   // Fastify({ logger: false }) gives a logger without levels that drops everything: 5xx entries
   // still go to stderr then, as the other adapters write them.
   const silent = typeof (app.log as Partial<ErrorLogger>).isLevelEnabled !== "function";
-  const runtime: Runtime = { pipeline, logger: options.logger ?? (silent ? stderrFailures : undefined) };
+  const runtime: Runtime = { pipeline, logger: options.logger ?? (silent ? failuresOnly : undefined) };
   let checkedServerOptions = false;
   runtimes.set(app, runtime);
 

@@ -26,9 +26,10 @@ import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import { StackScan } from "../../pipeline/stacks.js";
 import { requestId } from "../../response.js";
 import { readLimited } from "../../web/body.js";
-import { bridgeError, type NodeBindings, stampRequestId } from "../../web/bridge.js";
+import { bridgeError } from "../../web/bridge.js";
 import { bodyText, replacing } from "../../web/guard.js";
 import { targetOf, toResponse, WebPort } from "../../web/port.js";
+import { type NodeBindings, stampRequestId } from "./node.js";
 import type { HonoApiOptions, RouteMiddleware } from "./types.js";
 
 // Node only, imported by nothing else here: the adapter itself still runs on any runtime.

@@ -6,14 +6,12 @@
  * instead of the validator's own 400 body; a success goes on to the handler.
  */
 import type { Context } from "hono";
-import {
-  contractHook,
-  type RespondingApi as Responding,
-  type ValidatorHookResult,
-} from "../../validation/foreign.js";
+import { type ValidatorHookResult, validatorHookError } from "../../validation/foreign.js";
 
 /** What the hook needs of the adapter: the `api` that `apiErrorCodes(app)` returned. */
-export type RespondingApi = Responding<Context, Response>;
+export interface RespondingApi {
+  respond(c: Context, thrown: unknown): Response;
+}
 
 /**
  * A validator hook answering failures with the contract. Without `api` it throws for the adapter's
@@ -23,9 +21,16 @@ export type RespondingApi = Responding<Context, Response>;
  * app.post("/orders", zValidator("json", Order, zodHook(api)), (c) => c.json(c.req.valid("json"), 201));
  * const app = new OpenAPIHono({ defaultHook: zodHook() });
  */
-export const zodHook: (
+export function zodHook(
   api?: RespondingApi,
-) => (result: ValidatorHookResult, c: Context) => Response | undefined = contractHook;
+): (result: ValidatorHookResult, c: Context) => Response | undefined {
+  return (result, c) => {
+    const error = validatorHookError(result);
+    if (error === undefined) return undefined;
+    if (api === undefined) throw error;
+    return api.respond(c, error);
+  };
+}
 
 /**
  * The same hook for `@hono/standard-validator`: issues of valibot, arktype or zod become 3 / 5 / 4
