@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { type Admission, admit, unanswered } from "../src/pipeline/front.js";
 import { Pipeline } from "../src/pipeline/pipeline.js";
 import { StackScan } from "../src/pipeline/stacks.js";
-import { WebPort } from "../src/web/port.js";
+import { WebPort } from "../src/pipeline/web/port.js";
 
 function pipeline(): Pipeline {
   const made = new Pipeline({ logger: false });

@@ -10,9 +10,9 @@ import { z } from "zod";
 import type { Violation } from "../src/details.js";
 import { requestJsonSchema } from "../src/openapi.js";
 import { Pipeline } from "../src/pipeline/pipeline.js";
+import { WebPort } from "../src/pipeline/web/port.js";
 import { fromStandardIssues, isStandardSchema, type StandardSchemaLike } from "../src/validation/standard.js";
 import { codeForViolations } from "../src/validation/violations.js";
-import { WebPort } from "../src/web/port.js";
 
 async function violations(schema: StandardSchemaLike, input: unknown): Promise<Violation[]> {
   const result = await schema["~standard"].validate(input);

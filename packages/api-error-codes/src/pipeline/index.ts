@@ -16,21 +16,18 @@
  */
 // Named here so that a user's declarations can refer to them (TS2742 otherwise).
 
-export { type Guard, guardResponse } from "../node/guard.js";
-export { NodePort, readNodeBody, tapBody, type WritableAnswer, writeAnswer } from "../node/port.js";
+// Named here so that a user's declarations can refer to them (TS2742 otherwise).
+export type { Principal, PrincipalFields } from "./auth.js";
+export { type Admission, type Admitted, admit, unanswered } from "./front.js";
+export { type Guard, guardResponse } from "./node/guard.js";
+export { NodePort, readNodeBody, tapBody, type WritableAnswer, writeAnswer } from "./node/port.js";
 export {
   clientErrorResponse,
   type ProtectOption,
   type ProtectOptions,
   protectServer,
-} from "../node/protect.js";
-export { checkRequest, passedOf, type RequestState, stateOf } from "../node/state.js";
-export { bridgeError } from "../web/bridge.js";
-export { bodyText, replacing } from "../web/guard.js";
-export { toResponse, WebPort } from "../web/port.js";
-// Named here so that a user's declarations can refer to them (TS2742 otherwise).
-export type { Principal, PrincipalFields } from "./auth.js";
-export { type Admission, type Admitted, admit, unanswered } from "./front.js";
+} from "./node/protect.js";
+export { checkRequest, passedOf, type RequestState, stateOf } from "./node/state.js";
 export { Pipeline, type PipelineOptions } from "./pipeline.js";
 export type {
   Answer,
@@ -48,3 +45,6 @@ export { type Dispatched, type Reply, type RouteHandler, Router, reply, replyOf 
 export { StackScan } from "./stacks.js";
 export type { PrometheusRegistry } from "./telemetry.js";
 export type { FromJsonSchema, PrincipalOf, SchemaOutput, ValidatedRequest } from "./types.js";
+export { bridgeError } from "./web/bridge.js";
+export { bodyText, replacing } from "./web/guard.js";
+export { toResponse, WebPort } from "./web/port.js";

@@ -5,10 +5,10 @@
  * meant "no role check at all").
  */
 
-import type { ProtectOptions } from "../node/protect.js";
 import { isStandardSchema } from "../validation/standard.js";
 import type { AuthenticateOptions } from "./auth.js";
 import type { JsonBodyOptions } from "./body.js";
+import type { ProtectOptions } from "./node/protect.js";
 import type { PipelineOptions } from "./pipeline.js";
 
 /** What a check says about a value: `undefined` when it is fine, else what it must be. */

@@ -103,6 +103,22 @@ const routeKey = (method: string, template: string): string =>
   `${method} ${toOpenApiTemplate(template).replace(/\{[^}]*\}/g, "{}")}`;
 
 /** An error answer as a value; its body and headers were computed by {@link errorResponse}. */
+/** A routed request; its params come from the match only when an adapter reads them. */
+class RoutedRequest implements Routed {
+  readonly kind = "routed" as const;
+  readonly template: string;
+  constructor(
+    readonly requestId: string,
+    readonly route: PreparedRoute | undefined,
+    private readonly match: Extract<RouteResolution, { kind: "match" }>,
+  ) {
+    this.template = match.template;
+  }
+  get params(): Readonly<Record<string, string>> {
+    return this.match.params;
+  }
+}
+
 const answerOf = (status: number, headers: Record<string, string>, body: string): Answer => ({
   kind: "answer",
   status,
@@ -321,13 +337,7 @@ export class Pipeline<P extends PrincipalFields = Principal> {
     const requestId_ = id ?? requestId(port.header("x-request-id"));
     const resolution = this.table.resolve(port.method, port.target);
     if (resolution.kind === "match") {
-      return {
-        kind: "routed",
-        requestId: requestId_,
-        route: this.matched(resolution.method, resolution.template),
-        template: resolution.template,
-        params: resolution.params,
-      };
+      return new RoutedRequest(requestId_, this.matched(resolution.method, resolution.template), resolution);
     }
     if (resolution.kind === "options") {
       const answer = answerOf(204, { ...resolution.headers, "X-Request-Id": requestId_ }, "");

@@ -314,12 +314,7 @@ export class RouteTable {
           error: ApiError.notRealized({ method, path: route.template }),
         };
       }
-      return {
-        kind: "match",
-        method: route.method,
-        template: route.template,
-        params: paramsOf(route, values),
-      };
+      return new Match(route, values);
     }
     const first = seen[0];
     if (first === undefined) return notFound(method, path);
@@ -391,6 +386,25 @@ function search(
     values.pop();
   }
   return undefined;
+}
+
+/** A match makes its params only when asked: adapters over a router use the router's own. */
+class Match {
+  readonly kind = "match" as const;
+  readonly method: string;
+  readonly template: string;
+  #params: Readonly<Record<string, string>> | undefined;
+  constructor(
+    private readonly route: Route,
+    private readonly values: readonly string[],
+  ) {
+    this.method = route.method;
+    this.template = route.template;
+  }
+  get params(): Readonly<Record<string, string>> {
+    this.#params ??= paramsOf(this.route, this.values);
+    return this.#params;
+  }
 }
 
 function paramsOf(route: Route, values: readonly string[]): Readonly<Record<string, string>> {

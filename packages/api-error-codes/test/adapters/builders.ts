@@ -17,7 +17,7 @@ import { type ExpressApiOptions, apiErrorCodes as expressAdapter } from "../../s
 import { createApi as createFetchApi, reply as fetchReply } from "../../src/adapters/fetch/index.js";
 import { type KoaApiOptions, apiErrorCodes as koaAdapter } from "../../src/adapters/koa/index.js";
 import { createApi, type NodeApi, type NodeApiOptions, reply } from "../../src/adapters/node/index.js";
-import { type ProtectOptions, protectServer } from "../../src/node/protect.js";
+import { type ProtectOptions, protectServer } from "../../src/pipeline/node/protect.js";
 import type { ErrorLogger } from "../../src/pipeline/port.js";
 import type { PresentOptions } from "../../src/pipeline/present.js";
 import { lookup, openapi, routes } from "./app.js";

@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApi, reply } from "../../src/adapters/fetch/index.js";
-import { protectServer } from "../../src/node/protect.js";
+import { protectServer } from "../../src/pipeline/node/protect.js";
 import { lookup, openapi, routes } from "./app.js";
 import { check, overHttp, type Send } from "./harness.js";
 import { rawRequest } from "./raw-socket.js";

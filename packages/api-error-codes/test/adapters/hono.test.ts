@@ -304,10 +304,10 @@ describe("hono adapter: Hono's own errors and other middleware end in the contra
       "adapters/hono/node.ts",
       "adapters/hono/types.ts",
       "adapters/hono/validators.ts",
-      "web/body.ts",
-      "web/bridge.ts",
-      "web/guard.ts",
-      "web/port.ts",
+      "pipeline/web/body.ts",
+      "pipeline/web/bridge.ts",
+      "pipeline/web/guard.ts",
+      "pipeline/web/port.ts",
     ]) {
       const source = readFileSync(new URL(`../../src/${file}`, import.meta.url), "utf8");
       expect(source, file).not.toMatch(/from "node:|\bBuffer\b|node-http/);

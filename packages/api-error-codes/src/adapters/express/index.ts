@@ -6,11 +6,11 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Express, NextFunction, Request, RequestHandler, Response } from "express";
-import { NodePort, tapRouteBody, writeAnswer } from "../../node/port.js";
-import { type ProtectOption, type ProtectOptions, protectServer } from "../../node/protect.js";
-import { checkRequest, passedOf, stateOf } from "../../node/state.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { type Admitted, admit, unanswered } from "../../pipeline/front.js";
+import { NodePort, tapRouteBody, writeAnswer } from "../../pipeline/node/port.js";
+import { type ProtectOption, type ProtectOptions, protectServer } from "../../pipeline/node/protect.js";
+import { checkRequest, passedOf, stateOf } from "../../pipeline/node/state.js";
 import { claimApp } from "../../pipeline/options.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import { type Answer, isThenable, type Pass } from "../../pipeline/port.js";
@@ -18,7 +18,7 @@ import type { RouteContract } from "../../pipeline/route.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
 import { PREPARED, scanRoutes, type Tagged } from "./routes.js";
 
-export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
+export { clientErrorResponse, type ProtectOptions, protectServer } from "../../pipeline/node/protect.js";
 export * from "../../pipeline/public.js";
 
 /** The pipeline's options, and `protect` for the server `app.listen()` returns. */

@@ -7,8 +7,8 @@
  */
 import { type IncomingMessage, METHODS, type ServerResponse } from "node:http";
 import type { RequestHandler } from "express";
-import { type Guard, guardResponse } from "../../node/guard.js";
 import type { PrincipalFields } from "../../pipeline/auth.js";
+import { type Guard, guardResponse } from "../../pipeline/node/guard.js";
 import type { Pipeline } from "../../pipeline/pipeline.js";
 import type { PreparedRoute } from "../../pipeline/route.js";
 import { StackScan } from "../../pipeline/stacks.js";

@@ -17,12 +17,12 @@ import type {
   RouteOptions,
 } from "fastify";
 import { ApiError } from "../../api-error.js";
-import { bodyTextOf } from "../../node/guard.js";
-import { NodePort } from "../../node/port.js";
-import { type ProtectOption, protectServer } from "../../node/protect.js";
-import { checkRequest, type RequestState, stateOf } from "../../node/state.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { stderrLogger } from "../../pipeline/log.js";
+import { bodyTextOf } from "../../pipeline/node/guard.js";
+import { NodePort } from "../../pipeline/node/port.js";
+import { type ProtectOption, protectServer } from "../../pipeline/node/protect.js";
+import { checkRequest, type RequestState, stateOf } from "../../pipeline/node/state.js";
 import { claimApp } from "../../pipeline/options.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import type { Answer, ErrorLogger, Pass } from "../../pipeline/port.js";
@@ -31,7 +31,7 @@ import type { SchemaOutput } from "../../pipeline/types.js";
 import { requestId } from "../../response.js";
 import type { RequestSchema } from "../../validation/schema.js";
 
-export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
+export { clientErrorResponse, type ProtectOptions, protectServer } from "../../pipeline/node/protect.js";
 export * from "../../pipeline/public.js";
 
 declare module "fastify" {
@@ -86,9 +86,6 @@ const failuresOnly: ErrorLogger = {
 };
 let fallback: Runtime | undefined;
 
-/** The id `genReqId` gave a request, kept on node's request so that it is not checked twice. */
-const GENERATED = Symbol("api-error-codes.generated-id");
-
 /**
  * The contract's request id for Fastify's `genReqId` option: the incoming well-formed
  * `X-Request-Id`, else a fresh UUID. With it, pino's `reqId` and `X-Request-Id` are the same value.
@@ -96,16 +93,7 @@ const GENERATED = Symbol("api-error-codes.generated-id");
  * const app = Fastify({ logger: true, genReqId });
  */
 export function genReqId(req: IncomingMessage): string {
-  const id = requestId(req.headers["x-request-id"]);
-  (req as IncomingMessage & { [GENERATED]?: string })[GENERATED] = id;
-  return id;
-}
-
-/** The incoming id when well-formed, else Fastify's own when it is a UUID (`genReqId`), else a new one. */
-function contractId(request: FastifyRequest): string {
-  const generated = (request.raw as IncomingMessage & { [GENERATED]?: string })[GENERATED];
-  if (generated !== undefined && generated === request.id) return generated;
-  return requestId(request.headers["x-request-id"], request.id);
+  return requestId(req.headers["x-request-id"]);
 }
 
 /**
@@ -133,7 +121,8 @@ export function send(reply: FastifyReply, answer: Answer): void {
 function stateIn(runtime: Runtime, request: FastifyRequest): RequestState {
   const raw = request.raw;
   const state = stateOf(raw, undefined, new NodePort(raw, undefined, runtime.logger ?? request.log));
-  state.requestId ||= contractId(request);
+  // Fastify's own id when genReqId made it (a UUID, or the same well-formed incoming id).
+  state.requestId ||= requestId(request.headers["x-request-id"], request.id);
   return state;
 }
 
@@ -243,9 +232,6 @@ function admit(runtime: Runtime, prepared: PreparedRoute, attachValidation: bool
   };
 }
 
-const hooks = <H>(first: H, existing: H | H[] | undefined): H[] =>
-  existing === undefined ? [first] : [first, ...(Array.isArray(existing) ? existing : [existing])];
-
 /** Registers a Fastify route with the pipeline (route table, contract) and gives it the pipeline's hook. */
 function collect(runtime: Runtime, app: FastifyInstance, route: RouteOptions): void {
   const { pipeline } = runtime;
@@ -266,7 +252,8 @@ function collect(runtime: Runtime, app: FastifyInstance, route: RouteOptions): v
   );
   // A path the table cannot hold (wildcards, regexps) keeps its contract, but gets no 405 / Allow.
   for (const method of methods) pipeline.adopt(method, route.url);
-  route.onRequest = hooks(admit(runtime, prepared, route.attachValidation === true), route.onRequest);
+  const own = route.onRequest === undefined ? [] : [route.onRequest].flat();
+  route.onRequest = [admit(runtime, prepared, route.attachValidation === true), ...own];
 }
 
 /**
@@ -309,23 +296,19 @@ async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<Princi
   app.decorateRequest("requestId", "");
 
   app.addHook("onRequest", (request, reply, done) => {
-    if (!checkedServerOptions) {
+    const { requestId: id } = stateIn(runtime, request);
+    // Fastify (5.x, and 4.x) offers no public way to read these server options at registration:
+    // `initialConfig` leaves out `genReqId` and `frameworkErrors`. The first request tells.
+    if (!checkedServerOptions && runtime.logger !== false) {
       checkedServerOptions = true;
-      // Fastify (5.x, and 4.x) offers no public way to read these server options at registration:
-      // `initialConfig` leaves out `genReqId` and `frameworkErrors`. The first request tells.
-      const logger = runtime.logger;
-      if (
-        (request.raw as IncomingMessage & { [GENERATED]?: string })[GENERATED] === undefined &&
-        logger !== false
-      ) {
+      if (request.id !== id) {
         const message =
           "api-error-codes/fastify: Fastify was created without serverOptions (Fastify({ ...serverOptions })): " +
           "request ids differ from X-Request-Id and router errors (bad percent-encoding, long parameters) are not the contract's";
-        if (logger === undefined) request.log.warn(message);
-        else logger.error({ plugin: "api-error-codes" }, message);
+        if (runtime.logger === undefined) request.log.warn(message);
+        else runtime.logger.error({ plugin: "api-error-codes" }, message);
       }
     }
-    const { requestId: id } = stateIn(runtime, request);
     request.requestId = id;
     reply.header("x-request-id", id);
     if (!request.is404) {

@@ -9,9 +9,9 @@ import type { Answer, ErrorContext } from "../../pipeline/port.js";
 import type { RouteContract } from "../../pipeline/route.js";
 import { type RouteHandler, Router, replyOf } from "../../pipeline/router.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
-import { bridgeError } from "../../web/bridge.js";
-import { bodyText, replacing } from "../../web/guard.js";
-import { toResponse, WebPort } from "../../web/port.js";
+import { bridgeError } from "../../pipeline/web/bridge.js";
+import { bodyText, replacing } from "../../pipeline/web/guard.js";
+import { toResponse, WebPort } from "../../pipeline/web/port.js";
 import { NEXT_METHODS, type NextRouteHandler, type NextRouteHandlers, nextSignal } from "./next.js";
 
 export * from "../../pipeline/public.js";

@@ -24,16 +24,16 @@ import { Pipeline } from "../../pipeline/pipeline.js";
 import type { ErrorContext } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
 import { StackScan } from "../../pipeline/stacks.js";
+import { readLimited } from "../../pipeline/web/body.js";
+import { bridgeError } from "../../pipeline/web/bridge.js";
+import { bodyText, replacing } from "../../pipeline/web/guard.js";
+import { targetOf, toResponse, WebPort } from "../../pipeline/web/port.js";
 import { requestId } from "../../response.js";
-import { readLimited } from "../../web/body.js";
-import { bridgeError } from "../../web/bridge.js";
-import { bodyText, replacing } from "../../web/guard.js";
-import { targetOf, toResponse, WebPort } from "../../web/port.js";
 import { type NodeBindings, stampRequestId } from "./node.js";
 import type { HonoApiOptions, RouteMiddleware } from "./types.js";
 
 // Node only, imported by nothing else here: the adapter itself still runs on any runtime.
-export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
+export { clientErrorResponse, type ProtectOptions, protectServer } from "../../pipeline/node/protect.js";
 export * from "../../pipeline/public.js";
 export type {
   ApiVariables,

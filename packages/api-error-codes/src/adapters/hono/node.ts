@@ -3,7 +3,7 @@
  * used: the Hono adapter imports nothing from node, so that it runs on any runtime), and the
  * `X-Request-Id` stamping of what goes to its `writeHead`.
  */
-import type { NodeBindings as IncomingBindings } from "../../web/bridge.js";
+import type { NodeBindings as IncomingBindings } from "../../pipeline/web/bridge.js";
 
 export interface NodeBindings extends IncomingBindings {
   outgoing?: {

@@ -5,11 +5,11 @@
  * made; `api.route(contract)` on a router route adds its auth, body and schemas.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { bodyTextOf } from "../../node/guard.js";
-import { tapRouteBody, writeAnswer } from "../../node/port.js";
-import { checkRequest, passedOf, stateOf } from "../../node/state.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { admit, unanswered } from "../../pipeline/front.js";
+import { bodyTextOf } from "../../pipeline/node/guard.js";
+import { tapRouteBody, writeAnswer } from "../../pipeline/node/port.js";
+import { checkRequest, passedOf, stateOf } from "../../pipeline/node/state.js";
 import { claimApp } from "../../pipeline/options.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import type { Answer } from "../../pipeline/port.js";
@@ -18,7 +18,7 @@ import { StackScan } from "../../pipeline/stacks.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
 import { requestId } from "../../response.js";
 
-export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
+export { clientErrorResponse, type ProtectOptions, protectServer } from "../../pipeline/node/protect.js";
 export * from "../../pipeline/public.js";
 
 /** What the adapter uses of a Koa context (Koa 2 and 3 alike). */

@@ -25,10 +25,10 @@ import { Reflector } from "@nestjs/core";
 import type { Express } from "express";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { ApiError } from "../../api-error.js";
-import { writeAnswer } from "../../node/port.js";
-import { type ProtectOption, protectServer } from "../../node/protect.js";
-import { checkRequest, passedOf, stateOf } from "../../node/state.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
+import { writeAnswer } from "../../pipeline/node/port.js";
+import { type ProtectOption, protectServer } from "../../pipeline/node/protect.js";
+import { checkRequest, passedOf, stateOf } from "../../pipeline/node/state.js";
 import type { Pipeline, PipelineOptions } from "../../pipeline/pipeline.js";
 import { type Answer, isThenable, type Pass } from "../../pipeline/port.js";
 import type { PreparedRoute, RouteContract } from "../../pipeline/route.js";
@@ -38,7 +38,7 @@ import { type ClassValidatorErrorLike, fromClassValidatorErrors } from "../../va
 import { frameworkErrors as fastifyFrameworkErrors, send } from "../fastify/index.js";
 import { expressPipeline, fastifyPipeline } from "./platforms.js";
 
-export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
+export { clientErrorResponse, type ProtectOptions, protectServer } from "../../pipeline/node/protect.js";
 export * from "../../pipeline/public.js";
 /**
  * For `new FastifyAdapter({ frameworkErrors })`: what Fastify's router refuses before any hook (bad

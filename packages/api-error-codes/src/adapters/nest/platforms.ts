@@ -7,9 +7,9 @@
 import type { IncomingMessage } from "node:http";
 import type { Express } from "express";
 import type { FastifyInstance } from "fastify";
-import { NodePort } from "../../node/port.js";
-import { stateOf } from "../../node/state.js";
 import type { PrincipalFields } from "../../pipeline/auth.js";
+import { NodePort } from "../../pipeline/node/port.js";
+import { stateOf } from "../../pipeline/node/state.js";
 import { Pipeline } from "../../pipeline/pipeline.js";
 import { ExpressApi, type ExpressApiOptions } from "../express/index.js";
 import { bindPipeline, bodiesFromPipeline, send } from "../fastify/index.js";

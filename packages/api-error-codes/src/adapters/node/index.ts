@@ -9,16 +9,16 @@ import {
   type ServerOptions,
   type ServerResponse,
 } from "node:http";
-import { NodePort, writeAnswer } from "../../node/port.js";
-import { type ProtectOptions, protectServer } from "../../node/protect.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
+import { NodePort, writeAnswer } from "../../pipeline/node/port.js";
+import { type ProtectOptions, protectServer } from "../../pipeline/node/protect.js";
 import type { PipelineOptions } from "../../pipeline/pipeline.js";
 import type { RouteContract } from "../../pipeline/route.js";
 import { type RouteHandler, Router, replyOf } from "../../pipeline/router.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
 
-export { readNodeBody } from "../../node/port.js";
-export { clientErrorResponse, type ProtectOptions, protectServer } from "../../node/protect.js";
+export { readNodeBody } from "../../pipeline/node/port.js";
+export { clientErrorResponse, type ProtectOptions, protectServer } from "../../pipeline/node/protect.js";
 export * from "../../pipeline/public.js";
 export { type Reply, reply } from "../../pipeline/router.js";
 

@@ -2,8 +2,8 @@
  * The pipeline's request port over a web `Request`, and an answer as a web `Response`: for adapters
  * on fetch-style runtimes (Hono anywhere, Workers, Bun, Deno).
  */
-import { type HeaderValue, headerOccurrences } from "../pipeline/auth.js";
-import type { Answer, ErrorLogger, RequestPort } from "../pipeline/port.js";
+import { type HeaderValue, headerOccurrences } from "../auth.js";
+import type { Answer, ErrorLogger, RequestPort } from "../port.js";
 import { readDeclared, readLimited } from "./body.js";
 import type { NodeBindings } from "./bridge.js";
 

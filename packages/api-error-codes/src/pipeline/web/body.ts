@@ -2,8 +2,8 @@
  * Request bodies from web `Request`s, for adapters on any runtime: web streams
  * and typed arrays only.
  */
-import { ApiError } from "../api-error.js";
-import { bodyTooLarge, bodyUnreadable } from "../pipeline/body.js";
+import { ApiError } from "../../api-error.js";
+import { bodyTooLarge, bodyUnreadable } from "../body.js";
 
 const EMPTY = new Uint8Array(0);
 

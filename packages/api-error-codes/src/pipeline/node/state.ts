@@ -4,10 +4,10 @@
  * route's contract for the handler. One object a request, on the request itself.
  */
 import type { IncomingMessage } from "node:http";
-import type { PrincipalFields } from "../pipeline/auth.js";
-import type { Pipeline } from "../pipeline/pipeline.js";
-import { type Answer, type ErrorContext, isThenable, type Pass, type RequestPort } from "../pipeline/port.js";
-import type { PreparedRoute } from "../pipeline/route.js";
+import type { PrincipalFields } from "../auth.js";
+import type { Pipeline } from "../pipeline.js";
+import { type Answer, type ErrorContext, isThenable, type Pass, type RequestPort } from "../port.js";
+import type { PreparedRoute } from "../route.js";
 import { NodePort } from "./port.js";
 
 export interface RequestState extends ErrorContext {

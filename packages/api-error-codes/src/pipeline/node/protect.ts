@@ -4,9 +4,9 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { ApiError } from "../api-error.js";
-import type { Violation } from "../details.js";
-import { type ErrorResponse, errorResponse, requestId } from "../response.js";
+import { ApiError } from "../../api-error.js";
+import type { Violation } from "../../details.js";
+import { type ErrorResponse, errorResponse, requestId } from "../../response.js";
 import { writeAnswer } from "./port.js";
 
 /** node's HTTP/1 server (and https'), told by what this module uses of it: HTTP/2 servers have no `headersTimeout`. */

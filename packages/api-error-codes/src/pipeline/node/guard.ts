@@ -5,7 +5,7 @@
  * stack) is converted. For any node `ServerResponse`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Answer } from "../pipeline/port.js";
+import type { Answer } from "../port.js";
 
 /** `thrown` is the error the writer received: the answer for it when its body does not conform. */
 export type Guard = (

@@ -3,10 +3,10 @@
  * `ServerResponse`: what every adapter on node's HTTP server (node, Express, Fastify) shares.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type HeaderValue, headerOccurrences } from "../pipeline/auth.js";
-import { bodyTooLarge, bodyUnreadable } from "../pipeline/body.js";
-import type { ErrorLogger, RequestPort } from "../pipeline/port.js";
-import type { PreparedRoute } from "../pipeline/route.js";
+import { type HeaderValue, headerOccurrences } from "../auth.js";
+import { bodyTooLarge, bodyUnreadable } from "../body.js";
+import type { ErrorLogger, RequestPort } from "../port.js";
+import type { PreparedRoute } from "../route.js";
 
 /**
  * The body bytes, refusing more than `limit` (413 / 3) while reading, so that a chunked upload past

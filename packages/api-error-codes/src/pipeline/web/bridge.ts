@@ -3,9 +3,9 @@
  * described by the members used, so that nothing here imports node and the adapters using it still
  * run on any runtime), and what it refuses before any handler runs.
  */
-import { ApiError } from "../api-error.js";
-import type { Answer, ErrorContext } from "../pipeline/port.js";
-import { requestId } from "../response.js";
+import { ApiError } from "../../api-error.js";
+import { requestId } from "../../response.js";
+import type { Answer, ErrorContext } from "../port.js";
 
 /** What a node bridge passes as a fetch handler's second argument (`env`). */
 export interface NodeBindings {
