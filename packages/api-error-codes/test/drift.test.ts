@@ -43,12 +43,18 @@ function shellProblems(block: Block): string[] {
   const library = JSON.parse(readFileSync(`${ROOT}packages/api-error-codes/package.json`, "utf8")) as {
     name: string;
     peerDependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
     bin: Record<string, string>;
   };
   const checker = JSON.parse(readFileSync(`${ROOT}packages/checker/package.json`, "utf8")) as {
     bin: Record<string, string>;
   };
-  const installable = new Set([library.name, ...Object.keys(library.peerDependencies)]);
+  // The library, its peers, and what its tests install beside them (zod, @types/express...).
+  const installable = new Set([
+    library.name,
+    ...Object.keys(library.peerDependencies),
+    ...Object.keys(library.devDependencies),
+  ]);
   const problems: string[] = [];
   for (const line of block.content.split("\n")) {
     const code = line.replace(/\s#.*$/, "").trim();
@@ -59,7 +65,9 @@ function shellProblems(block: Block): string[] {
       const ok =
         (tool === "npm" && (verb === "ci" || verb === "test" || verb === "start")) ||
         (tool === "npm" && verb === "run" && rest[0] !== undefined && rest[0] in root.scripts) ||
-        (tool === "npm" && verb === "install" && rest.every((name) => installable.has(name))) ||
+        (tool === "npm" &&
+          verb === "install" &&
+          rest.every((word) => word === "--save-dev" || installable.has(word))) ||
         (tool === "npx" && verb !== undefined && verb in checker.bin) ||
         // The library's own commands, tested in test/cli.test.ts and test/catalog-pages.test.ts.
         (tool === "npx" &&

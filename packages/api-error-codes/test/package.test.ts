@@ -100,9 +100,9 @@ describe("built package", () => {
     expect(bareImports("dist/index.cjs")).toStrictEqual([]);
   });
 
-  it("ships what its `files` list names: the build, README and LICENSE (publint does not check it)", () => {
+  it("ships what its `files` list names: the build, the guides, README and LICENSE (publint does not check it)", () => {
     const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { files: string[] };
-    expect(manifest.files).toStrictEqual(["dist", "README.md", "LICENSE"]);
+    expect(manifest.files).toStrictEqual(["dist", "docs", "README.md", "LICENSE"]);
     for (const file of manifest.files) expect(existsSync(join(root, file)), file).toBe(true);
     expect(readFileSync(join(root, "LICENSE"), "utf8")).toMatch(/^MIT License/);
   });

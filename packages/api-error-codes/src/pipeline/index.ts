@@ -41,7 +41,15 @@ export type {
   Unrouted,
 } from "./port.js";
 export type { PreparedRoute, RouteContract } from "./route.js";
-export { type Dispatched, type Reply, type RouteHandler, Router, reply, replyOf } from "./router.js";
+export {
+  type Dispatched,
+  type Reply,
+  type RouteHandler,
+  type RouteMethod,
+  Router,
+  reply,
+  replyOf,
+} from "./router.js";
 export { StackScan } from "./stacks.js";
 export type { PrometheusRegistry } from "./telemetry.js";
 export type { FromJsonSchema, PrincipalOf, SchemaOutput, ValidatedRequest } from "./types.js";

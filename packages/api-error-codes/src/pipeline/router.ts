@@ -51,6 +51,19 @@ export type RouteHandler<P extends PrincipalFields, C extends RouteContract, X> 
   context: ValidatedRequest<P, C> & X,
 ) => unknown;
 
+/** The contract of a route declared without one. */
+type NoContract = Record<never, never>;
+
+/**
+ * `api.get(path, contract, handler)`, or `api.get(path, handler)` for a route without a contract.
+ * @example
+ * api.get("/health", () => ({ ok: true })).get("/orders/:id", { schema: { params: IdParams } }, find);
+ */
+export interface RouteMethod<P extends PrincipalFields, X, R> {
+  <const C extends RouteContract>(path: string, contract: C, handler: RouteHandler<P, C, X>): R;
+  (path: string, handler: RouteHandler<P, NoContract, X>): R;
+}
+
 /** A request on its way to its handler: the checks under way and where an error would be logged. */
 export interface Dispatched<P extends PrincipalFields, X> {
   readonly kind: "dispatch";
@@ -71,32 +84,35 @@ export class Router<P extends PrincipalFields = Principal, X = object> {
     this.pipeline = new Pipeline(options, adapter);
   }
 
-  /** Adds a route. */
+  /** Adds a route; without a contract, the route has none (no auth, no schemas). */
   route<const C extends RouteContract>(
     method: string,
     path: string,
     contract: C,
     handler: RouteHandler<P, C, X>,
+  ): this;
+  route(method: string, path: string, handler: RouteHandler<P, NoContract, X>): this;
+  route(
+    method: string,
+    path: string,
+    contract: RouteContract | RouteHandler<P, RouteContract, X>,
+    handler?: RouteHandler<P, RouteContract, X>,
   ): this {
-    const prepared = this.pipeline.route(method, path, contract);
-    this.handlers.set(prepared, handler as RouteHandler<P, RouteContract, X>);
+    const given = typeof contract === "function" ? {} : contract;
+    const prepared = this.pipeline.route(method, path, given);
+    this.handlers.set(prepared, (handler ?? contract) as RouteHandler<P, RouteContract, X>);
     return this;
   }
 
-  get<const C extends RouteContract>(path: string, contract: C, handler: RouteHandler<P, C, X>): this {
-    return this.route("GET", path, contract, handler);
-  }
-  post<const C extends RouteContract>(path: string, contract: C, handler: RouteHandler<P, C, X>): this {
-    return this.route("POST", path, contract, handler);
-  }
-  put<const C extends RouteContract>(path: string, contract: C, handler: RouteHandler<P, C, X>): this {
-    return this.route("PUT", path, contract, handler);
-  }
-  patch<const C extends RouteContract>(path: string, contract: C, handler: RouteHandler<P, C, X>): this {
-    return this.route("PATCH", path, contract, handler);
-  }
-  delete<const C extends RouteContract>(path: string, contract: C, handler: RouteHandler<P, C, X>): this {
-    return this.route("DELETE", path, contract, handler);
+  readonly get = this.shortcut("GET");
+  readonly post = this.shortcut("POST");
+  readonly put = this.shortcut("PUT");
+  readonly patch = this.shortcut("PATCH");
+  readonly delete = this.shortcut("DELETE");
+
+  private shortcut(method: string): RouteMethod<P, X, this> {
+    return ((path: string, ...rest: [RouteContract, RouteHandler<P, RouteContract, X>]) =>
+      this.route(method, path, ...rest)) as RouteMethod<P, X, this>;
   }
 
   /**

@@ -128,6 +128,19 @@ describe("fetch adapter with plain Request objects", () => {
     });
   });
 
+  it("a route declared without a contract: path and handler, the table's 405 + Allow for it", async () => {
+    const bare = createApi()
+      .get("/health", () => ({ ok: true }))
+      .delete("/health", () => undefined);
+    const ok = await bare.fetch(new Request("http://api.test/health"));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toStrictEqual({ ok: true });
+    expect((await bare.fetch(new Request("http://api.test/health", { method: "DELETE" }))).status).toBe(204);
+    const refused = await bare.fetch(new Request("http://api.test/health", { method: "POST" }));
+    expect(refused.status).toBe(405);
+    expect(refused.headers.get("allow")).toBe("DELETE, GET, HEAD, OPTIONS");
+  });
+
   it("a handler's own Response passes with X-Request-Id; its non-conforming error is converted", async () => {
     const ok = await call("/stream");
     expect(ok.status).toBe(200);

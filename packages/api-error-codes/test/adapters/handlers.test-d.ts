@@ -93,6 +93,13 @@ describe("typed handlers on every adapter", () => {
       expectTypeOf(ctx.principal).toEqualTypeOf<User | undefined>();
       return undefined;
     });
+    // A route without a contract: the handler alone.
+    api.get("/health", (ctx) => {
+      expectTypeOf(ctx.principal).toEqualTypeOf<User | undefined>();
+      return { ok: true };
+    });
+    // @ts-expect-error a contract with an unknown key is refused
+    api.get("/x", { schemas: {} }, () => undefined);
   });
 
   it("express: api.route(contract, handler) and api.context<C>(req)", () => {
