@@ -7,7 +7,15 @@
  * removed it), and run are-the-types-wrong over the tarball. Needs the npm registry; `npm test` builds dist/ first.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -142,15 +150,18 @@ describe("packed tarballs", () => {
     ["api-error-codes-checker", () => checker, checkerManifest],
   ] as const)(
     "%s ships README.md, LICENSE, package.json and every file its manifest points at",
-    (_name, packed, pkg) => {
+    (name, packed, pkg) => {
       const files = packed().files;
       for (const file of ["README.md", "LICENSE", "package.json", ...pointedAt(pkg)])
         expect(files).toContain(file);
-      expect(files.filter((f) => !f.startsWith("dist/"))).toStrictEqual([
-        "LICENSE",
-        "README.md",
-        "package.json",
-      ]);
+      // The library also ships the repository's guides, which its README points at.
+      const guides =
+        name === "api-error-codes"
+          ? readdirSync(join(root, "..", "..", "docs")).map((page) => `docs/${page}`)
+          : [];
+      expect(files.filter((f) => !f.startsWith("dist/"))).toStrictEqual(
+        ["LICENSE", "README.md", ...guides, "package.json"].sort(),
+      );
     },
   );
 

@@ -120,7 +120,10 @@ export function send(reply: FastifyReply, answer: Answer): void {
  */
 function stateIn(runtime: Runtime, request: FastifyRequest): RequestState {
   const raw = request.raw;
-  const state = stateOf(raw, undefined, new NodePort(raw, undefined, runtime.logger ?? request.log));
+  // Once the first hook set the id, the state is there: no port to make.
+  const state = request.requestId
+    ? stateOf(raw)
+    : stateOf(raw, undefined, new NodePort(raw, undefined, runtime.logger ?? request.log));
   // Fastify's own id when genReqId made it (a UUID, or the same well-formed incoming id).
   state.requestId ||= requestId(request.headers["x-request-id"], request.id);
   return state;
