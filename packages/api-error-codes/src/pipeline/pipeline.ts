@@ -102,7 +102,6 @@ const NOSNIFF = "nosniff";
 const routeKey = (method: string, template: string): string =>
   `${method} ${toOpenApiTemplate(template).replace(/\{[^}]*\}/g, "{}")}`;
 
-/** An error answer as a value; its body and headers were computed by {@link errorResponse}. */
 /** A routed request; its params come from the match only when an adapter reads them. */
 class RoutedRequest implements Routed {
   readonly kind = "routed" as const;
@@ -119,6 +118,7 @@ class RoutedRequest implements Routed {
   }
 }
 
+/** An error answer as a value; its body and headers were computed by {@link errorResponse}. */
 const answerOf = (status: number, headers: Record<string, string>, body: string): Answer => ({
   kind: "answer",
   status,
