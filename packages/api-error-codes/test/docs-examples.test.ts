@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import * as auth from "../examples/docs/auth.js";
 import * as languages from "../examples/docs/languages.js";
 import * as logging from "../examples/docs/logging.js";
+import documentedNext from "../examples/docs/next.config.js";
 import * as openapiFastify from "../examples/docs/openapi-fastify.js";
 import * as openapiHono from "../examples/docs/openapi-hono.js";
 import { startupMistakes } from "../examples/docs/startup-mistakes.js";
@@ -242,5 +243,20 @@ describe("docs/existing-app.md", () => {
       if (line.endsWith("...")) expect(message.startsWith(line.slice(0, -3)), message).toBe(true);
       else expect(message).toBe(line);
     });
+  });
+});
+
+describe("docs/fetch.md: next.config.ts", () => {
+  it("is what the Next.js builds of the tests run with (examples/next), less building from outside", async () => {
+    const built = (await import("../examples/next/next.config.mjs" as string)).default as {
+      skipTrailingSlashRedirect: boolean;
+      experimental: Record<string, unknown>;
+      webpack: (config: { resolve: Record<string, unknown> }) => { resolve: Record<string, unknown> };
+    };
+    expect(built.skipTrailingSlashRedirect).toBe(documentedNext.skipTrailingSlashRedirect);
+    expect(built.experimental).toStrictEqual({ ...documentedNext.experimental, externalDir: true });
+    const webpack = documentedNext.webpack as unknown as typeof built.webpack;
+    expect(built.webpack({ resolve: {} })).toStrictEqual(webpack({ resolve: {} }));
+    expect(webpack({ resolve: {} }).resolve.extensionAlias).toStrictEqual({ ".js": [".ts", ".js"] });
   });
 });

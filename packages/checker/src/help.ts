@@ -59,5 +59,5 @@ Options:
 
 Exit status: 0 every check passed (failures the baseline accepts do not count), 1 a check
 failed, 2 usage or config error, 3 the run could not start (spec unreadable, target unreachable,
-login failed). Details: docs/checker.md.
+login failed). Details: node_modules/api-error-codes/docs/checker.md.
 `;

@@ -3,7 +3,7 @@
 import { createServer } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import { protectServer } from "api-error-codes/node";
-import { buildApi } from "../fetch.js";
+import { buildApi } from "../fetch.js"; // the quickstart above
 
 const api = buildApi();
 const listener = getRequestListener(api.fetch, { errorHandler: api.requestError });
