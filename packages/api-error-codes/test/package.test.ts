@@ -3,7 +3,7 @@
  * `import` and `require`, has its type declarations, and publint finds nothing to fix.
  * Runs against dist/, which `npm test` builds first.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -105,6 +105,16 @@ describe("built package", () => {
     expect(manifest.files).toStrictEqual(["dist", "docs", "README.md", "LICENSE"]);
     for (const file of manifest.files) expect(existsSync(join(root, file)), file).toBe(true);
     expect(readFileSync(join(root, "LICENSE"), "utf8")).toMatch(/^MIT License/);
+  });
+
+  it("ships the guides with no link out of the package: one to the repository keeps its text and path", () => {
+    const pages = readdirSync(join(root, "docs"));
+    expect(pages).toContain("express.md");
+    for (const page of pages)
+      expect(readFileSync(join(root, "docs", page), "utf8"), page).not.toMatch(/\]\(\.\.\//);
+    expect(readFileSync(join(root, "docs", "observability.md"), "utf8")).toContain(
+      "BENCHMARKS.md (in the repository)",
+    );
   });
 
   it("maps every subpath in typesVersions, for moduleResolution node10 (older CommonJS projects)", () => {
