@@ -35,6 +35,8 @@ interface MeterProviderLike {
 interface OtelApi {
   trace: { getActiveSpan(): SpanLike | undefined };
   metrics: { getMeterProvider(): MeterProviderLike };
+  /** Since @opentelemetry/api 1.3: the meter of no SDK, whose counters are one shared no-op. */
+  createNoopMeter?(): ReturnType<MeterProviderLike["getMeter"]>;
 }
 
 /** What is used of a prom-client `Registry`: its `Registry` class and default `register` fit. */
@@ -129,9 +131,10 @@ export class Telemetry {
       if (span.isRecording()) mark(span, answer);
     }
     let route: string | undefined;
-    if (api !== null && api !== undefined) {
+    const counter = api === null || api === undefined ? undefined : this.otelCounter(api);
+    if (counter !== undefined) {
       route = answer.route();
-      this.otelCounter(api).add(1, {
+      counter.add(1, {
         "app.error_code": answer.code,
         "error.type": nameOf(answer.code),
         "http.response.status_code": answer.status,
@@ -152,16 +155,18 @@ export class Telemetry {
 
   /**
    * The counter of the meter provider registered now: the API hands out no-op meters until an SDK
-   * registers one, and a counter made before would count nothing forever.
+   * registers one, and a counter made before would count nothing forever. `undefined` while it is
+   * the API's own no-op: then an error answer builds no attributes for it.
    */
-  private otelCounter(api: OtelApi): CounterLike {
+  private otelCounter(api: OtelApi): CounterLike | undefined {
     const provider = api.metrics.getMeterProvider();
-    if (provider !== this.provider || this.counter === undefined) {
+    if (provider !== this.provider) {
       this.provider = provider;
-      this.counter = provider.getMeter("api-error-codes").createCounter(OTEL_COUNTER, {
+      const counter = provider.getMeter("api-error-codes").createCounter(OTEL_COUNTER, {
         description: "Error answers by error code, status and route template",
         unit: "{answer}",
       });
+      this.counter = counter === api.createNoopMeter?.().createCounter(OTEL_COUNTER) ? undefined : counter;
     }
     return this.counter;
   }
