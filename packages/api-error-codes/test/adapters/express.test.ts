@@ -96,6 +96,21 @@ describe("express adapter: Express's own error paths end in the contract", () =>
     app.get("/api-error", (_req, _res, next) => next(ApiError.authForbidden("admin")));
     app.get("/falls-through", (_req, _res, next) => next());
     app.get("/plain", (_req, res) => res.json({ plain: true }));
+    // Error answers a handler writes itself, bypassing Express's error handling.
+    app.get("/own-html", (_req, res) => {
+      res.status(500).send("<html><pre>Error: db down\n    at /srv/app/db.js:12</pre></html>");
+    });
+    app.get("/own-json", (_req, res) => {
+      res.status(404).json({ message: "order not found" });
+    });
+    app.get("/own-status", (_req, res) => {
+      res.sendStatus(403);
+    });
+    app.get("/own-stream", (_req, res) => {
+      res.statusCode = 502;
+      res.write("upstream ");
+      res.end("failed at /srv/proxy.js:3");
+    });
     const v2 = express.Router();
     v2.get(
       "/things/:id",
@@ -121,6 +136,19 @@ describe("express adapter: Express's own error paths end in the contract", () =>
     const answer = await send(request("GET", "/guarded"));
     expectError(answer, 401, 6);
     expect(answer.headers["www-authenticate"]).toBe("Bearer");
+  });
+
+  it("an error answer a handler writes itself is judged like the error handler's: converted, nothing leaks", async () => {
+    const html = await send(request("GET", "/own-html"));
+    expectError(html, 500, 0);
+    expect(html.text).not.toMatch(/db down|srv|html/);
+    expect(html.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    const json = expectError(await send(request("GET", "/own-json")), 404, 10);
+    expect(json.body).toMatchObject({ error_message: "order not found" });
+    expectError(await send(request("GET", "/own-status")), 403, 9);
+    const streamed = await send(request("GET", "/own-stream"));
+    expectError(streamed, 502, 11);
+    expect(streamed.text).not.toContain("proxy.js");
   });
 
   it("a synchronous throw in a handler is 500 / 0", async () => {

@@ -8,6 +8,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Express, NextFunction, Request, RequestHandler, Response } from "express";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
 import { type Admitted, admit, unanswered } from "../../pipeline/front.js";
+import { type Guard, guardResponse } from "../../pipeline/node/guard.js";
 import { NodePort, tapRouteBody, writeAnswer } from "../../pipeline/node/port.js";
 import { type ProtectOption, type ProtectOptions, protectServer } from "../../pipeline/node/protect.js";
 import { checkRequest, passedOf, stateOf } from "../../pipeline/node/state.js";
@@ -56,6 +57,8 @@ interface AppInternals {
 export class ExpressApi<P extends PrincipalFields = Principal> {
   readonly pipeline: Pipeline<P>;
   private readonly scan: ReturnType<typeof scanRoutes>;
+  /** Judges an error answer made outside the pipeline (a handler's, a middleware's, an error handler's). */
+  private readonly guard: Guard;
   private readonly bodiesInRoutes: boolean;
   private readonly app: AppInternals;
   /** The app's own dispatch, which {@link ExpressApi.takeOver} replaced. */
@@ -79,9 +82,9 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
       internals.lazyrouter();
       router = internals._router;
     } else router = internals.router;
-    this.scan = scanRoutes(this.pipeline, router, (req, status, text, thrown) =>
-      this.pipeline.guard(status, text, stateOf(req, (req as Req).originalUrl), thrown),
-    );
+    this.guard = (req, status, text, thrown) =>
+      this.pipeline.guard(status, text, stateOf(req, (req as Req).originalUrl), thrown);
+    this.scan = scanRoutes(this.pipeline, router, this.guard);
     this.takeOver(internals, protect);
   }
 
@@ -185,6 +188,9 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
       return;
     }
     res.setHeader("X-Request-Id", admitted.requestId);
+    // Whatever the app sends for a status >= 400 is judged when it ends: a handler's
+    // `res.status(500).send(html)`, a rate limiter's text 429, as much as its error handler's answer.
+    guardResponse(req, res, this.guard, undefined);
     const context = stateOf(req);
     // An api.route() route reads the body itself, unless express.json() gets there first.
     if (admitted.kind === "routed") tapRouteBody(req, context.port, admitted.route, this.pipeline);

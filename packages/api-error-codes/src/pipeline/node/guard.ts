@@ -18,14 +18,33 @@ export type Guard = (
 /** Headers of the replaced body that describe it, not the outcome. */
 const ENTITY_HEADERS = ["content-length", "content-type", "content-encoding", "etag", "content-disposition"];
 
-/** Holds back what an error response writes, to judge it whole when it ends. */
+/** A guarded response's own methods, and the error its writer received, if any. */
+interface Held {
+  readonly write: ServerResponse["write"];
+  readonly end: ServerResponse["end"];
+  thrown: unknown;
+}
+const HELD = Symbol("api-error-codes.held");
+type Guarded = ServerResponse & { [HELD]?: Held | undefined };
+
+/**
+ * Holds back what an error response writes, to judge it whole when it ends. Guarding a response
+ * already guarded only records `thrown` (an error middleware on a response guarded from the start).
+ */
 export function guardResponse(
   req: IncomingMessage,
   res: ServerResponse,
   guard: Guard,
   thrown: unknown,
 ): void {
+  const kept = (res as Guarded)[HELD];
+  if (kept !== undefined) {
+    if (thrown !== undefined) kept.thrown = thrown;
+    return;
+  }
   const { write, end } = res;
+  const held: Held = { write, end, thrown };
+  (res as Guarded)[HELD] = held;
   const chunks: Buffer[] = [];
   const take = (chunk: unknown, encoding: unknown): void => {
     if (chunk === undefined || chunk === null || typeof chunk === "function") return;
@@ -52,16 +71,16 @@ export function guardResponse(
     encoding?: unknown,
     callback?: unknown,
   ) {
-    res.write = write;
-    res.end = end;
+    // A success ends as it is (the held methods stay: they pass everything once the status is < 400).
     if (res.statusCode < 400 || res.headersSent)
       return end.call(this, chunk as string, encoding as BufferEncoding, callback as () => void);
+    releaseResponse(res);
     take(chunk, encoding);
     const answer = guard(
       req,
       res.statusCode,
       req.method === "HEAD" ? undefined : Buffer.concat(chunks).toString("utf8"),
-      thrown,
+      held.thrown,
     );
     for (const name of ENTITY_HEADERS) res.removeHeader(name);
     res.statusCode = answer.status;
@@ -69,6 +88,15 @@ export function guardResponse(
     res.setHeader("Content-Length", Buffer.byteLength(answer.body));
     return end.call(this, req.method === "HEAD" ? undefined : answer.body, "utf8", callback as () => void);
   } as ServerResponse["end"];
+}
+
+/** Gives a response its own methods back: the pipeline's answers, already logged, pass unjudged. */
+export function releaseResponse(res: ServerResponse): void {
+  const held = (res as Guarded)[HELD];
+  if (held === undefined) return;
+  (res as Guarded)[HELD] = undefined;
+  res.write = held.write;
+  res.end = held.end;
 }
 
 /**

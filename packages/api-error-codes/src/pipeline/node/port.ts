@@ -7,6 +7,7 @@ import { type HeaderValue, headerOccurrences } from "../auth.js";
 import { bodyTooLarge, bodyUnreadable } from "../body.js";
 import type { ErrorLogger, RequestPort } from "../port.js";
 import type { PreparedRoute } from "../route.js";
+import { releaseResponse } from "./guard.js";
 
 /**
  * The body bytes, refusing more than `limit` (413 / 3) while reading, so that a chunked upload past
@@ -154,6 +155,7 @@ export interface WritableAnswer {
  * writeAnswer(req, res, pipeline.fail(error, context));
  */
 export function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: WritableAnswer): void {
+  releaseResponse(res);
   if (res.headersSent) {
     res.destroy();
     return;
