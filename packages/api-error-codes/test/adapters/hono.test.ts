@@ -447,3 +447,29 @@ describe.each(["1.19", "2"] as const)("hono adapter on @hono/node-server %s, ove
     }
   });
 });
+
+describe("hono adapter: the body the contract read is the app's to read again", () => {
+  it("c.req.raw, handed to another library, still has it, with or without api.route()", async () => {
+    const app = new Hono();
+    const api = apiErrorCodes(app, { logger: false });
+    app.post("/plain", async (c) => c.json({ raw: await c.req.raw.text() }));
+    const Body = { type: "object", properties: { a: { type: "integer" } } } as const;
+    app.post("/declared", api.route({ schema: { body: Body } }), async (c) =>
+      c.json({ raw: await c.req.raw.json(), valid: c.req.valid("json") }),
+    );
+    const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+      app.request(path, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body,
+      });
+    for (const headers of [{ "content-length": "7" }, {}]) {
+      const plain = await post("/plain", '{"a":1}', headers);
+      expect(plain.status).toBe(200);
+      expect(await plain.json()).toStrictEqual({ raw: '{"a":1}' });
+      const declared = await post("/declared", '{"a":1}', headers);
+      expect(declared.status).toBe(200);
+      expect(await declared.json()).toStrictEqual({ raw: { a: 1 }, valid: { a: 1 } });
+    }
+  });
+});

@@ -79,23 +79,22 @@ function settle(c: Context, response: Response): Response {
   return response;
 }
 
-/** The port of one request, its body read through Hono's request once Hono runs. */
+/** The port of one request; once Hono runs, the body it reads is given back to Hono's request. */
 class HonoPort extends WebPort {
   constructor(
     request: Request,
     env: unknown,
-    /** Hono's request, which keeps a body read through it for `c.req.json()`; absent before Hono runs. */
+    /** Hono's request, whose `raw` gets the bytes read; absent before Hono runs. */
     private readonly hono?: Context["req"],
   ) {
     super(request, { env });
   }
 
-  /** Read through Hono (which keeps the bytes for `c.req.json()`), or bounded while streaming. */
+  /** Read bounded; the request the app sees gets the bytes back. */
   override async readBody(limit: number): Promise<Uint8Array> {
     const hono = this.hono as Context["req"];
-    if (this.header("content-length") !== undefined) return new Uint8Array(await hono.arrayBuffer());
     const bytes = await readLimited(this.request.body, limit);
-    // The stream is consumed: the handler's c.req.json() reads this copy instead.
+    // The stream is consumed: c.req.json(), and c.req.raw handed to another library, read this copy.
     hono.raw = new Request(this.request.url, {
       method: this.method,
       headers: this.request.headers,
