@@ -189,10 +189,15 @@ type Warner = { process?: { emitWarning?: (message: string, options: object) => 
 function unmapped(status: number, options: { cause: unknown; message?: string }): ApiError<3> {
   if (!reported.has(status)) {
     reported.add(status);
+    // The example names a code that is still free, and a name that fits the status.
+    const taken = new Set(listCodes().map((definition) => definition.code));
+    let free = FIRST_CUSTOM_CODE;
+    while (taken.has(free)) free++;
+    const [name, text] = status === 429 ? ["RATE_LIMITED", "Too many requests"] : [`HTTP_${status}`, "..."];
     const message =
       `api-error-codes: an error with status ${status} was answered 400 / 3 (INVALID_STRUCTURE): ` +
-      `no code is registered with status ${status}. Register one to keep it, e.g. registerCode({ code: 100, ` +
-      `name: "RATE_LIMITED", status: ${status}, message: "Too many requests" }).`;
+      `no code is registered with status ${status}. Register one to keep it, e.g. registerCode({ code: ${free}, ` +
+      `name: "${name}", status: ${status}, message: "${text}" }).`;
     const emit = (globalThis as Warner).process?.emitWarning;
     if (typeof emit === "function") {
       emit.call((globalThis as Warner).process, message, {

@@ -93,6 +93,21 @@ describe("with the app's code for 429 registered", () => {
     registerCode({ code: 100, name: "RATE_LIMITED", status: 429, message: "Too many requests" });
   });
 
+  it("the warning for another unmapped status suggests a code still free", async () => {
+    const warnings: Error[] = [];
+    const listen = (warning: Error) => warnings.push(warning);
+    process.on("warning", listen);
+    try {
+      expect((await thrownOn("node", () => createError(418, "Teapot"))).status).toBe(400);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", listen);
+    }
+    expect(warnings.map((w) => w.message)).toContain(
+      'api-error-codes: an error with status 418 was answered 400 / 3 (INVALID_STRUCTURE): no code is registered with status 418. Register one to keep it, e.g. registerCode({ code: 101, name: "HTTP_418", status: 418, message: "..." }).',
+    );
+  });
+
   describe.each(ADAPTERS)("on %s", (adapter) => {
     it("http-errors' 429 is 429 / 100 with its message and Retry-After", async () => {
       const answer = await thrownOn(adapter, () =>
