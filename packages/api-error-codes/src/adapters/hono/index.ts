@@ -93,6 +93,11 @@ class HonoPort extends WebPort {
   /** Read bounded; the request the app sees gets the bytes back. */
   override async readBody(limit: number): Promise<Uint8Array> {
     const hono = this.hono as Context["req"];
+    if (this.method === "GET" || this.method === "HEAD") {
+      // No Request can hold the body of a GET: Hono's own cache keeps the bytes for c.req.json().
+      if (this.header("content-length") === undefined) return readLimited(this.request.body, limit);
+      return new Uint8Array(await hono.arrayBuffer());
+    }
     const bytes = await readLimited(this.request.body, limit);
     // The stream is consumed: c.req.json(), and c.req.raw handed to another library, read this copy.
     hono.raw = new Request(this.request.url, {
