@@ -97,6 +97,7 @@ export {
   type ClassValidatorErrorLike,
   fromClassValidatorErrors,
   type ValidatorHookResult,
+  validatorHook,
   validatorHookError,
 } from "./validation/foreign.js";
 export {

@@ -53,6 +53,7 @@ export {
 export { StackScan } from "./stacks.js";
 export type { PrometheusRegistry } from "./telemetry.js";
 export type { FromJsonSchema, PrincipalOf, SchemaOutput, ValidatedRequest } from "./types.js";
-export { bridgeError } from "./web/bridge.js";
-export { bodyText, replacing } from "./web/guard.js";
+export { bridgeError, type NodeBindings, stampRequestId } from "./web/bridge.js";
+export { type Door, enteredOf, type FetchLike, frontDoor } from "./web/front.js";
+export { bodyText, guarded, replacing } from "./web/guard.js";
 export { toResponse, WebPort } from "./web/port.js";

@@ -22,6 +22,13 @@ export const stderrLogger: ErrorLogger = {
   error: (entry, message) => writeLine(50, entry, message),
 };
 
+/** The default logger's 5xx entries only: for an app whose own logger drops everything. */
+export const stderrFailures: ErrorLogger = {
+  info: () => {},
+  error: stderrLogger.error,
+  isLevelEnabled: (level) => level === "error",
+};
+
 /** The cause as a log field: name, message and stack for 5xx; name and message otherwise. */
 function logCause(error: ApiError<number>): object | undefined {
   const cause = error.status >= 500 ? (error.cause ?? error) : error.cause;

@@ -65,6 +65,31 @@ export function validatorHookError(result: ValidatorHookResult): ApiError<3 | 4 
   return ApiError.fromViolations(violations, { cause: result.error });
 }
 
+/**
+ * A validator hook answering failures with the contract's 3 / 5 / 4 (every issue with its `in` and
+ * pointer, logged, `X-Request-Id`); a success goes on to the handler. It suits any validator whose
+ * hook gets `(result, context)`: `@hono/zod-validator`, `@hono/standard-validator` (valibot, arktype,
+ * zod), `@hono/zod-openapi`'s `defaultHook`. Without `api` it throws, for the adapter's error
+ * handler: a hook given before the adapter exists (`new OpenAPIHono({ defaultHook })`) needs that.
+ * @example
+ * app.post("/orders", zValidator("json", Order, validatorHook(api)), (c) => c.json(c.req.valid("json")));
+ * const app = new OpenAPIHono({ defaultHook: validatorHook() });
+ */
+export function validatorHook(): (result: ValidatorHookResult, context: unknown) => undefined;
+export function validatorHook<C, R>(api: {
+  respond(context: C, thrown: unknown): R;
+}): (result: ValidatorHookResult, context: C) => R | undefined;
+export function validatorHook<C, R>(api?: {
+  respond(context: C, thrown: unknown): R;
+}): (result: ValidatorHookResult, context: C) => R | undefined {
+  return (result, context) => {
+    const error = validatorHookError(result);
+    if (error === undefined) return undefined;
+    if (api === undefined) throw error;
+    return api.respond(context, error);
+  };
+}
+
 /** The fields of class-validator's `ValidationError` that the mapping reads. */
 export interface ClassValidatorErrorLike {
   readonly property: string;

@@ -301,9 +301,7 @@ describe("hono adapter: Hono's own errors and other middleware end in the contra
   it("runs without node: no node import or Buffer, and a console logger where process.stderr is missing", async () => {
     for (const file of [
       "adapters/hono/index.ts",
-      "adapters/hono/node.ts",
       "adapters/hono/types.ts",
-      "adapters/hono/validators.ts",
       "pipeline/web/body.ts",
       "pipeline/web/bridge.ts",
       "pipeline/web/guard.ts",

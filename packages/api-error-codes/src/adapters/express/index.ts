@@ -1,8 +1,7 @@
 /**
- * The contract on Express. One call after `express()` takes over the app's dispatch: 405 / OPTIONS /
- * 501 are answered from the route table before any middleware runs; a path nobody serves (no route,
- * no static file, no mounted app) ends in 404 / 10; and every error (thrown, rejected, `next(err)`,
- * body-parser's) ends in the contract's JSON answer instead of Express's HTML page.
+ * The contract on Express 4 and 5. One call after `express()` takes over the app's dispatch: 405 /
+ * OPTIONS / 501 are answered from the route table before any middleware runs, a path nobody serves
+ * ends in 404 / 10, and every error (thrown, rejected, `next(err)`) in the contract's JSON answer.
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Express, NextFunction, Request, RequestHandler, Response } from "express";
@@ -43,9 +42,9 @@ export type ContextHandler<P extends PrincipalFields, C extends RouteContract> =
 
 type Req = IncomingMessage & { originalUrl?: string; params?: Record<string, unknown> };
 
-/** What this adapter uses of an Express app (`app.handle` is how Express dispatches every request). */
+/** What this adapter uses of an Express app: `app.handle` dispatches every request. */
 interface AppInternals {
-  /** Express 5's router; Express 4 makes `_router` in `lazyrouter()` (its `router` getter throws). */
+  /** Express 5's router; Express 4 makes `_router` in `lazyrouter()`. */
   router: unknown;
   _router?: unknown;
   lazyrouter?: () => void;
@@ -57,42 +56,33 @@ interface AppInternals {
 export class ExpressApi<P extends PrincipalFields = Principal> {
   readonly pipeline: Pipeline<P>;
   private readonly scan: ReturnType<typeof scanRoutes>;
-  /** Judges an error answer made outside the pipeline (a handler's, a middleware's, an error handler's). */
+  /** Judges an error answer made outside the pipeline. */
   private readonly guard: Guard;
   private readonly bodiesInRoutes: boolean;
-  private readonly app: AppInternals;
   /** The app's own dispatch, which {@link ExpressApi.takeOver} replaced. */
   private readonly dispatch: AppInternals["handle"];
 
-  /**
-   * `host` is set by an adapter for a framework on top of Express (`api-error-codes/nest`): its
-   * routes read their bodies themselves, after authentication, so none is read before dispatch.
-   */
+  /** `host`: a framework on Express (`api-error-codes/nest`) whose routes read their bodies after auth. */
   constructor(app: Express, options: ExpressApiOptions<P> = {}, host?: string) {
     const internals = app as unknown as AppInternals;
-    this.app = internals;
-    this.dispatch = internals.handle;
-    const { protect = {} } = options;
+    this.dispatch = internals.handle.bind(internals);
     const name = host ?? "api-error-codes/express";
     this.pipeline = new Pipeline(options, name);
     this.bodiesInRoutes = host !== undefined;
     claimApp(app, name);
-    let router: unknown;
-    if (typeof internals.lazyrouter === "function") {
-      internals.lazyrouter();
-      router = internals._router;
-    } else router = internals.router;
+    internals.lazyrouter?.();
+    // Express 4's `router` getter throws: its router is `_router`.
+    const router = internals._router ?? internals.router;
     this.guard = (req, status, text, thrown) =>
       this.pipeline.guard(status, text, stateOf(req, (req as Req).originalUrl), thrown);
     this.scan = scanRoutes(this.pipeline, router, this.guard);
-    this.takeOver(internals, protect);
+    this.takeOver(internals, options.protect ?? {});
   }
 
   /**
-   * The middleware that declares a route's contract; put it first among the route's handlers. It
-   * authenticates (6/7/8/9) before it reads the body (415/413 before a byte, then the hardened
-   * parse), validates params, query, headers and body (3/5/4), and leaves the result for
-   * {@link ExpressApi.context}. Given a handler, it returns both, the handler receiving the typed context.
+   * A route's contract, as its first handler: auth (6/7/8/9), the body (415/413/3/4), the schemas
+   * (3/5/4), the result left for {@link ExpressApi.context}. Given a handler, it returns both, the
+   * handler receiving the typed context.
    * @example
    * app.get("/orders/:id", api.route({ schema: { params: IdParams } }), (req, res) => {
    *   res.json(findOrder(api.context(req).params.id));
@@ -112,7 +102,7 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
     const middleware: Tagged = (req: Request, res: Response, next: NextFunction) => {
       const proceed = (done: Answer | Pass<P>): void =>
         done.kind === "answer" ? writeAnswer(req, res, done) : next();
-      // Checked with the whole path (`originalUrl`), as its errors are logged, below a mount point too.
+      // The whole path (`originalUrl`), below a mount point too.
       const port = new NodePort(req, req.originalUrl);
       const outcome = checkRequest(this.pipeline, req, prepared, req.params, port);
       if (isThenable(outcome)) return outcome.then(proceed);
@@ -136,8 +126,7 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
   }
 
   /**
-   * Adds the routes registered so far to the route table now. Otherwise this happens on
-   * `app.listen()` and, for routes added later, on the next request.
+   * Adds the routes registered so far to the route table now, rather than on `app.listen()` or the next request.
    * @example
    * api.sync(); // at startup, when serving with http.createServer(app)
    */
@@ -146,14 +135,12 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
   }
 
   /**
-   * Replaces the app's dispatch rather than adding a first middleware: the route table then decides
-   * before anything the app registered, whatever the order of `app.use` calls, and Express's final
-   * handler (finalhandler's HTML pages) is never reached, because every dispatch gets our callback.
+   * Replaces the app's dispatch rather than adding a first middleware: the table decides before
+   * anything the app registered, and Express's final handler (HTML pages) is never reached.
    */
   private takeOver(app: AppInternals, protect: ProtectOptions | false): void {
     const { pipeline, scan, bodiesInRoutes } = this;
     app.handle = (req: Req, res: ServerResponse): void => {
-      // Routed by the path below the app's mount point (req.url), logged with the whole one.
       const port = new NodePort(req);
       const context = stateOf(req, req.originalUrl, port);
       try {
@@ -177,27 +164,21 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
     };
   }
 
-  /**
-   * Gives the app a request {@link admit} let in. A path the table does not know may still be served
-   * by middleware (static files, a mounted app) or by a route the table cannot express: the app gets
-   * its chance, 404 when nobody answers.
-   */
+  /** Gives the app a request {@link admit} let in; a path the table does not know may be served by middleware. */
   private onward(req: Req, res: ServerResponse, admitted: Answer | Admitted<P>): void {
     if (admitted.kind === "answer") {
       writeAnswer(req, res, admitted);
       return;
     }
     res.setHeader("X-Request-Id", admitted.requestId);
-    // Whatever the app sends for a status >= 400 is judged when it ends: a handler's
-    // `res.status(500).send(html)`, a rate limiter's text 429, as much as its error handler's answer.
+    // Whatever the app sends for a status >= 400 is judged when it ends (a handler's HTML 500, a rate limiter's text 429).
     guardResponse(req, res, this.guard, undefined);
     const context = stateOf(req);
     // An api.route() route reads the body itself, unless express.json() gets there first.
     if (admitted.kind === "routed") tapRouteBody(req, context.port, admitted.route, this.pipeline);
-    // A JSON body read by express.json() or the app's own parser, checked by admit(): body-parser 2
-    // skips a request whose stream is finished, body-parser 1 one with `_body`.
+    // A JSON body checked by admit(), for express.json(): body-parser 2 skips a finished stream, 1 `_body`.
     else if (admitted.kind === "pass") Object.assign(req, { body: admitted.body, _body: true });
-    this.dispatch.call(this.app, req, res, (error?: unknown) =>
+    this.dispatch(req, res, (error?: unknown) =>
       writeAnswer(req, res, unanswered(this.pipeline, admitted, context, error)),
     );
   }

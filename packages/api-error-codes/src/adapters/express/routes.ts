@@ -1,9 +1,8 @@
 /**
- * Keeps the route table in step with an Express app's router, so that 405 + Allow, OPTIONS and 501
- * are decided from the app's own routes. Express 5.1 (router 2.2) and Express 4.21 offer no public
- * way to list routes: their `router.stack` of layers, each with `route` (`path`, `methods`) or a
- * mounted router as `handle`, is read here and nowhere else; the `handle` of the app's error
- * middleware is wrapped here (Express has no hook after the app's own error handling).
+ * Keeps the route table in step with an Express app's router. Express 5.1 (router 2.2) and 4.21 offer
+ * no public way to list routes: their `router.stack` of layers (a `route`, or a mounted router as
+ * `handle`) is read here and nowhere else; the app's error middleware is wrapped here, as Express has
+ * no hook after it.
  */
 import { type IncomingMessage, METHODS, type ServerResponse } from "node:http";
 import type { RequestHandler } from "express";
@@ -42,10 +41,7 @@ interface RouterLike {
 
 const GUARDED = new WeakSet<object>();
 
-/**
- * Express 4 leaves a rejected promise of an async handler unhandled (the request then hangs): the
- * handler's rejection goes to `next`, as Express 5 does it.
- */
+/** Express 4 leaves an async handler's rejection unhandled (the request hangs): it goes to `next`, as in 5. */
 function catchRejections(layer: RouteLayer): void {
   const handle = layer.handle as Handler;
   // api.route()'s own middleware never rejects, and keeps its tag.
@@ -79,10 +75,8 @@ const joinPath = (prefix: string, path: string): string =>
   prefix === "" ? path : path === "/" ? prefix : prefix + path;
 
 /**
- * The app's routes, read when a router grows (checked per request by length, so that routes added
- * late still count), including routers mounted with `app.use(path, router)`. A route whose path the
- * table cannot hold (Express 5 `/files/*splat`, `/opt{/:x}`, a RegExp) is left to Express: the table
- * does not know that path, so the app's router decides it as any path the table does not know.
+ * The app's routes, read when a router grows, with routers mounted by `app.use(path, router)`. A path
+ * the table cannot hold (`/files/*splat`, `/opt{/:x}`, a RegExp) is left to Express's router.
  */
 export function scanRoutes<P extends PrincipalFields>(
   pipeline: Pipeline<P>,

@@ -1,9 +1,8 @@
 /**
- * The contract on Fastify 5: one plugin, registered before the routes, makes every answer of the app
- * keep it. Routes declare their contract the Fastify way (`schema`, `config.auth`); the plugin checks
- * auth before the body is read, parses JSON bodies hardened, has Fastify validate with the library's
- * rules, answers what Fastify cannot route (404 / 405 + Allow / OPTIONS / 501) and turns everything
- * thrown (by handlers, hooks, other plugins or Fastify itself) into one logged error answer.
+ * The contract on Fastify 5: one plugin, registered before the routes. Routes declare their contract
+ * the Fastify way (`schema`, `config.auth`); the pipeline checks auth before the body, then the
+ * hardened body and the schemas, answers what Fastify cannot route (404 / 405 + Allow / OPTIONS /
+ * 501) and turns everything thrown (by handlers, hooks, plugins, Fastify) into one logged answer.
  */
 import type { IncomingMessage, Server } from "node:http";
 import type {
@@ -18,7 +17,7 @@ import type {
 } from "fastify";
 import { ApiError } from "../../api-error.js";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
-import { stderrLogger } from "../../pipeline/log.js";
+import { stderrFailures } from "../../pipeline/log.js";
 import { bodyTextOf } from "../../pipeline/node/guard.js";
 import { NodePort } from "../../pipeline/node/port.js";
 import { type ProtectOption, protectServer } from "../../pipeline/node/protect.js";
@@ -69,7 +68,7 @@ export interface ContractTypeProvider extends FastifyTypeProvider {
   serializer: SchemaOutput<this["schema"]>;
 }
 
-/** What the error answers of one app need, also from `frameworkErrors`, which has no plugin scope. */
+/** What one app's error answers need, also in `frameworkErrors`, which has no plugin scope. */
 interface Runtime {
   pipeline: Pipeline<PrincipalFields>;
   /** The plugin's `logger` option; `undefined` means Fastify's request logger. */
@@ -77,13 +76,6 @@ interface Runtime {
 }
 
 const runtimes = new WeakMap<object, Runtime>();
-
-/** The default logger's 5xx entries only. */
-const failuresOnly: ErrorLogger = {
-  info: () => {},
-  error: (entry, message) => stderrLogger.error(entry, message),
-  isLevelEnabled: (level) => level === "error",
-};
 let fallback: Runtime | undefined;
 
 /**
@@ -114,13 +106,9 @@ export function send(reply: FastifyReply, answer: Answer): void {
     .send(answer.body === "" ? undefined : answer.body);
 }
 
-/**
- * The request's state, with the logger its errors go to: made by the plugin's first hook, unless a
- * hook of another plugin threw (or answered) before that one ran.
- */
+/** The request's state: made by the plugin's first hook, unless another plugin's hook ran before. */
 function stateIn(runtime: Runtime, request: FastifyRequest): RequestState {
   const raw = request.raw;
-  // Once the first hook set the id, the state is there: no port to make.
   const state = request.requestId
     ? stateOf(raw)
     : stateOf(raw, undefined, new NodePort(raw, undefined, runtime.logger ?? request.log));
@@ -134,9 +122,8 @@ function fail(runtime: Runtime, thrown: unknown, request: FastifyRequest, reply:
 }
 
 /**
- * Fastify's `frameworkErrors` option: the errors its router raises before any hook runs (bad
- * percent-encoding, a path parameter over `maxParamLength`) answered by the contract. Fastify only
- * takes it when the app is created, hence a server option rather than part of the plugin.
+ * Fastify's `frameworkErrors` option: its router's errors before any hook (bad percent-encoding, a
+ * parameter over `maxParamLength`) answered by the contract. A server option: Fastify takes it at creation.
  * @example
  * const app = Fastify({ frameworkErrors });
  */
@@ -197,9 +184,8 @@ function accept(request: FastifyRequest, passed: Pass<PrincipalFields>, contract
 }
 
 /**
- * The route's own first onRequest hook: the whole pipeline after routing (auth 6/7/8/9, then the
- * body 415/413/3/4, then the schemas 3/5/4). Callback-style and synchronous unless the token lookup,
- * the body read or a Standard Schema's validation is asynchronous: a refused token costs no promise.
+ * The route's first onRequest hook: the pipeline after routing. Callback-style, synchronous unless a
+ * token lookup, body read or validation is asynchronous: a refused token costs no promise.
  */
 function admit(runtime: Runtime, prepared: PreparedRoute, attachValidation: boolean) {
   return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
@@ -211,7 +197,6 @@ function admit(runtime: Runtime, prepared: PreparedRoute, attachValidation: bool
         return;
       }
     }
-    // The request's state and port, made by the plugin's hook, which runs before the route's.
     const outcome = checkRequest(runtime.pipeline, request.raw, prepared, params);
     const decide = (result: Answer | Pass<PrincipalFields>): void => {
       const error = result.kind === "answer" ? result.error : undefined;
@@ -259,10 +244,7 @@ function collect(runtime: Runtime, app: FastifyInstance, route: RouteOptions): v
   route.onRequest = [admit(runtime, prepared, route.attachValidation === true), ...own];
 }
 
-/**
- * Fastify's body stage parses nothing (also under NestJS's Fastify platform): the pipeline reads and
- * checks the body after authentication, and Fastify gets what passed.
- */
+/** Fastify's body stage parses nothing (also under NestJS): the pipeline read the body after auth. */
 export function bodiesFromPipeline(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", (request: FastifyRequest, _payload: unknown, done) =>
@@ -288,10 +270,9 @@ async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<Princi
     { ignoreTrailingSlash, ...options },
     "api-error-codes/fastify",
   );
-  // Fastify({ logger: false }) gives a logger without levels that drops everything: 5xx entries
-  // still go to stderr then, as the other adapters write them.
+  // Fastify({ logger: false }) gives a logger without levels that drops everything: 5xx go to stderr.
   const silent = typeof (app.log as Partial<ErrorLogger>).isLevelEnabled !== "function";
-  const runtime: Runtime = { pipeline, logger: options.logger ?? (silent ? failuresOnly : undefined) };
+  const runtime: Runtime = { pipeline, logger: options.logger ?? (silent ? stderrFailures : undefined) };
   let checkedServerOptions = false;
   runtimes.set(app, runtime);
 
@@ -300,8 +281,7 @@ async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<Princi
 
   app.addHook("onRequest", (request, reply, done) => {
     const { requestId: id } = stateIn(runtime, request);
-    // Fastify (5.x, and 4.x) offers no public way to read these server options at registration:
-    // `initialConfig` leaves out `genReqId` and `frameworkErrors`. The first request tells.
+    // Fastify 5 has no public way to read `genReqId` or `frameworkErrors`: the first request tells.
     if (!checkedServerOptions && runtime.logger !== false) {
       checkedServerOptions = true;
       if (request.id !== id) {
@@ -318,19 +298,16 @@ async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<Princi
       done();
       return;
     }
-    // Answered here, before Fastify would read the body of a request nobody handles, and without a
-    // detour through Fastify's error handling: the same answer as the not-found handler's.
+    // Answered before Fastify reads the body of a request nobody handles, as the not-found handler would.
     unrouted(runtime, request, reply);
   });
   app.addHook("onRoute", (route) => collect(runtime, app, route));
 
-  // The pipeline validated every part in the route's first hook, with the library's rules: Fastify's
-  // own pass is a no-op that keeps the converted values.
+  // The pipeline validated every part in the route's first hook: Fastify's own pass keeps the values.
   app.setValidatorCompiler(() => () => true);
   bodiesFromPipeline(app);
 
-  // An error handler or not-found handler the app sets after the plugin, another plugin's reply:
-  // what it sends for a status >= 400 passes the guard (kept when conforming, converted otherwise).
+  // What an error or not-found handler set after the plugin, or another plugin, sends for a status >= 400 is judged.
   app.addHook("onSend", (request, reply, payload, done) => {
     const state = reply.statusCode < 400 ? undefined : stateIn(runtime, request);
     if (state === undefined || state.answered) {
@@ -354,8 +331,8 @@ async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<Princi
 }
 
 /**
- * The Fastify plugin. Register it (awaited) before the routes, at the root: it applies to the whole
- * app (no encapsulation). Errors are logged through `request.log` unless `logger` is given.
+ * The Fastify plugin: register it (awaited) before the routes; it applies to the whole app. Errors
+ * are logged through `request.log` unless `logger` is given.
  * @example
  * await app.register(apiErrorCodes, { auth: { lookup }, openapi: spec });
  * app.get("/orders/:id", { schema: { params: IdParams }, config: { auth: true } }, handler);

@@ -10,7 +10,7 @@ import type { RouteContract } from "../../pipeline/route.js";
 import { type RouteHandler, Router, replyOf } from "../../pipeline/router.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
 import { bridgeError } from "../../pipeline/web/bridge.js";
-import { bodyText, replacing } from "../../pipeline/web/guard.js";
+import { guarded } from "../../pipeline/web/guard.js";
 import { toResponse, WebPort } from "../../pipeline/web/port.js";
 import { NEXT_METHODS, type NextRouteHandler, type NextRouteHandlers, nextSignal } from "./next.js";
 
@@ -96,10 +96,7 @@ export class FetchApi<P extends PrincipalFields = Principal> extends Router<P, W
   /** The handler's result as a Response with `X-Request-Id`; an error Response of its own is guarded. */
   private async answer(result: unknown, context: ErrorContext): Promise<Response> {
     if (result instanceof Response) {
-      if (result.status >= 400) {
-        const guarded = this.pipeline.guard(result.status, await bodyText(result), context);
-        return replacing(result, respond(guarded, context.method));
-      }
+      if (result.status >= 400) return guarded(this.pipeline, result, context);
       const headers = new Headers(result.headers);
       if (!headers.has("x-request-id")) headers.set("X-Request-Id", context.requestId);
       return new Response(result.body, { status: result.status, statusText: result.statusText, headers });

@@ -1,7 +1,7 @@
 /**
  * Types of the Hono adapter: what `api.route()` tells Hono about a route, so that handlers get
  * `c.req.valid("json" | "query" | "param" | "header")` and `c.get("principal")` typed from the
- * route's contract, the same way Hono's own validators type them.
+ * route's contract, as Hono's own validators type them.
  */
 import type { MiddlewareHandler } from "hono";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
@@ -37,16 +37,14 @@ export type ValidatedParts<C extends RouteContract> = Parts<C, never, never>;
 /**
  * What a client sends for those parts (Hono's RPC client reads it): strings before conversion.
  * @example
- * const OrderId = Type.Object({ id: Type.Integer() }); // TypeBox
  * type Sent = RouteInputParts<{ schema: { params: typeof OrderId } }>; // { param: { id: string } }
  */
 export type RouteInputParts<C extends RouteContract> = Parts<C, string | string[], string>;
 
 /**
  * The variables the adapter sets: `requestId` on every request, `principal` on routes with `auth`.
- * Give them to the app's `Variables` to have them typed outside `api.route()` handlers too.
  * @example
- * const app = new Hono<{ Variables: ApiVariables<User> }>();
+ * const app = new Hono<{ Variables: ApiVariables<User> }>(); // typed outside api.route() handlers too
  */
 export interface ApiVariables<P extends PrincipalFields = Principal> {
   requestId: string;
@@ -75,7 +73,7 @@ export type RouteMiddleware<P extends PrincipalFields, C extends RouteContract> 
 >;
 
 /**
- * Options of {@link HonoApi}: the contract's own. `ignoreTrailingSlash` follows the app's
+ * Options of `apiErrorCodes(app)`: the contract's own. `ignoreTrailingSlash` follows the app's
  * `strict: false` unless given; without a `logger`, runtimes lacking `process.stderr` log to the console.
  * @example
  * const options: HonoApiOptions<User> = { auth: { lookup: findSession }, openapi: spec, bodyLimit: 65_536 };

@@ -2,6 +2,8 @@
  * Error responses made outside the pipeline (a handler's own, another middleware's, a framework's)
  * on fetch-style runtimes: read for the pipeline's guard, and replaced by its answer.
  */
+import type { Answer, ErrorContext } from "../port.js";
+import { toResponse } from "./port.js";
 
 /** Headers of a replaced response that describe its body, not the request's outcome. */
 const ENTITY_HEADERS = new Set([
@@ -33,4 +35,22 @@ export function replacing(replaced: Response, answer: Response): Response {
     else if (!ENTITY_HEADERS.has(name) && !answer.headers.has(name)) answer.headers.set(name, value);
   }
   return answer;
+}
+
+/**
+ * The guard's answer for an error response made outside the pipeline, in its place: kept when its
+ * body conforms, converted otherwise. `thrown` is the error it was made for, when known.
+ * @example
+ * if (response.status >= 400) return guarded(pipeline, response, context);
+ */
+export async function guarded(
+  pipeline: {
+    guard(status: number, text: string | undefined, context: ErrorContext, thrown?: unknown): Answer;
+  },
+  response: Response,
+  context: ErrorContext,
+  thrown?: unknown,
+): Promise<Response> {
+  const answer = pipeline.guard(response.status, await bodyText(response), context, thrown);
+  return replacing(response, toResponse(answer, context.method === "HEAD"));
 }
