@@ -20,6 +20,15 @@ const api = createApi({ logger })
   .get("/boom", {}, () => {
     throw new Error("disk on fire");
   })
+  .get("/own-error", ({ res }) => {
+    res.statusCode = 500;
+    res.setHeader("content-type", "text/html");
+    res.end("<pre>Error: db down\n    at /srv/app/db.js:12</pre>");
+  })
+  .get("/own-ok", ({ res }) => {
+    res.setHeader("content-type", "text/plain");
+    res.end("plain");
+  })
   .post("/echo", {}, ({ body }) => body)
   .post("/notes", {}, ({ body }) => body);
 const server = api.createServer({ headersTimeout: 500, requestTimeout: 1000 });
@@ -58,6 +67,27 @@ describe("malformed HTTP gets a conforming answer from clientError", () => {
     const answer = await rawRequest(port, "GET /items HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     expect(answer.status).toBe(200);
     expect(answer.body).toBe('{"items":[]}');
+  });
+});
+
+describe("a handler that writes res itself", () => {
+  it("has its error answer judged: converted, logged, nothing leaks; a success goes out as written", async () => {
+    entries.length = 0;
+    const failed = await fetch(`http://127.0.0.1:${port}/own-error`);
+    expect(failed.status).toBe(500);
+    expect(failed.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(failed.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await failed.json()).toStrictEqual({
+      error_code: 0,
+      error_message: "Unknown server side error occurred",
+      details: null,
+    });
+    expect(entries.map((e) => e.entry.converted)).toStrictEqual([
+      "a non-conforming error answer made outside the contract",
+    ]);
+    const ok = await fetch(`http://127.0.0.1:${port}/own-ok`);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe("plain");
   });
 });
 

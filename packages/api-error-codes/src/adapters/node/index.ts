@@ -10,9 +10,11 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { Principal, PrincipalFields } from "../../pipeline/auth.js";
+import { type Guard, guardResponse } from "../../pipeline/node/guard.js";
 import { NodePort, writeAnswer } from "../../pipeline/node/port.js";
 import { type ProtectOptions, protectServer } from "../../pipeline/node/protect.js";
 import type { PipelineOptions } from "../../pipeline/pipeline.js";
+import type { ErrorContext } from "../../pipeline/port.js";
 import type { RouteContract } from "../../pipeline/route.js";
 import { type RouteHandler, Router, replyOf } from "../../pipeline/router.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
@@ -63,6 +65,8 @@ export class NodeApi<P extends PrincipalFields = Principal> extends Router<P, No
     const serve = async (): Promise<void> => {
       const outcome = await checked;
       if (outcome.kind === "answer") return writeAnswer(req, res, outcome);
+      // An error answer the handler writes to `res` itself is judged when it ends, as on Express.
+      guardResponse(req, res, this.judge(context), undefined);
       const result = await handler({ ...outcome, req, res });
       if (res.writableEnded || res.headersSent) return;
       const { status, headers, text } = replyOf(result);
@@ -70,6 +74,10 @@ export class NodeApi<P extends PrincipalFields = Principal> extends Router<P, No
     };
     serve().catch((thrown: unknown) => writeAnswer(req, res, this.pipeline.fail(thrown, context)));
   };
+
+  private judge(context: ErrorContext): Guard {
+    return (_req, status, text, thrown) => this.pipeline.guard(status, text, context, thrown);
+  }
 
   /**
    * A node server for this API that also answers malformed HTTP with the contract.
