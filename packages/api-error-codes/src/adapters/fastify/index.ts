@@ -183,6 +183,8 @@ function accept(request: FastifyRequest, passed: Pass<PrincipalFields>, contract
   if (schema?.headers !== undefined) request.headers = passed.headers as FastifyRequest["headers"];
 }
 
+const VALIDATION_CODES = new Set([3, 4, 5]);
+
 /**
  * The route's first onRequest hook: the pipeline after routing. Callback-style, synchronous unless a
  * token lookup, body read or validation is asynchronous: a refused token costs no promise.
@@ -191,22 +193,15 @@ function admit(runtime: Runtime, prepared: PreparedRoute, attachValidation: bool
   return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     const params = request.params as Record<string, string | undefined>;
     // find-my-way matches `/items/` to `/items/:id` with an empty id; the table has no such route.
-    for (const name in params) {
-      if (params[name] === "" && name !== "*") {
-        unrouted(runtime, request, reply);
-        return;
-      }
+    if (Object.keys(params).some((name) => params[name] === "" && name !== "*")) {
+      unrouted(runtime, request, reply);
+      return;
     }
     const outcome = checkRequest(runtime.pipeline, request.raw, prepared, params);
     const decide = (result: Answer | Pass<PrincipalFields>): void => {
       const error = result.kind === "answer" ? result.error : undefined;
-      if (
-        attachValidation &&
-        error !== undefined &&
-        error.status === 400 &&
-        (error.code === 3 || error.code === 4 || error.code === 5)
-      ) {
-        // The route asked to handle its own validation failures (Fastify's `attachValidation`).
+      // The route handles its own validation failures (Fastify's `attachValidation`).
+      if (attachValidation && error?.status === 400 && VALIDATION_CODES.has(error.code)) {
         request.validationError = error as unknown as NonNullable<FastifyRequest["validationError"]>;
         done();
       } else if (result.kind === "answer") send(reply, result);
