@@ -7,6 +7,7 @@ import type { INestApplication } from "@nestjs/common";
 import { Body, ConflictException, Controller, ForbiddenException, Module, Post } from "@nestjs/common";
 import { NestFactory } from "@nestjs/core";
 import { IsInt, IsString, Min, MinLength } from "class-validator";
+import type { FastifyReply } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiErrorCodes, ValidationPipe } from "../../src/adapters/nest/index.js";
 import { registerCode } from "../../src/index.js";
@@ -29,6 +30,11 @@ describe.each(["express", "fastify"] as const)("nest 12, %s platform", (platform
         },
         "/nest/forbidden": () => {
           throw new ForbiddenException();
+        },
+        "/nest/own-html": (res) => {
+          const html = "<h1>TypeError at /srv/app/orders.js:12</h1>";
+          if ("json" in res) res.status(500).type("html").send(html);
+          else (res as unknown as FastifyReply).code(500).type("text/html").send(html);
         },
       },
       platform,
@@ -53,6 +59,23 @@ describe.each(["express", "fastify"] as const)("nest 12, %s platform", (platform
     expect(JSON.parse(answer.text)).toStrictEqual({
       error_code: 160,
       error_message: "Order already shipped",
+      details: null,
+    });
+  });
+
+  it("judges an error reply a handler writes itself (@Res())", async () => {
+    const answer = await send({
+      name: "own html",
+      method: "GET",
+      path: "/nest/own-html",
+      expect: { status: 500 },
+    });
+    expect(answer.status).toBe(500);
+    expect(answer.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(answer.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse(answer.text)).toStrictEqual({
+      error_code: 0,
+      error_message: "Unknown server side error occurred",
       details: null,
     });
   });

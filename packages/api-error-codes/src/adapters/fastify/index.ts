@@ -247,6 +247,28 @@ export function bodiesFromPipeline(app: FastifyInstance): void {
   );
 }
 
+/**
+ * What a handler, an error or not-found handler set after the plugin, or another plugin sends for a
+ * status >= 400 outside the pipeline is judged (also under NestJS's Fastify platform).
+ */
+export function guardReplies(
+  app: FastifyInstance,
+  pipeline: Pipeline<PrincipalFields>,
+  stateFor: (request: FastifyRequest) => RequestState,
+): void {
+  app.addHook("onSend", (request, reply, payload, done) => {
+    const state = reply.statusCode < 400 ? undefined : stateFor(request);
+    if (state === undefined || state.answered) {
+      done(null, payload);
+      return;
+    }
+    const answer = pipeline.guard(reply.statusCode, bodyTextOf(payload), state);
+    reply.removeHeader("content-length");
+    reply.code(answer.status).headers(answer.headers);
+    done(null, answer.body);
+  });
+}
+
 async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<PrincipalFields>): Promise<void> {
   claimApp(app, "api-error-codes/fastify");
   // Routes are collected as they are declared: an earlier one would silently skip auth and the rest.
@@ -302,18 +324,7 @@ async function plugin(app: FastifyInstance, options: ApiErrorCodesOptions<Princi
   app.setValidatorCompiler(() => () => true);
   bodiesFromPipeline(app);
 
-  // What an error or not-found handler set after the plugin, or another plugin, sends for a status >= 400 is judged.
-  app.addHook("onSend", (request, reply, payload, done) => {
-    const state = reply.statusCode < 400 ? undefined : stateIn(runtime, request);
-    if (state === undefined || state.answered) {
-      done(null, payload);
-      return;
-    }
-    const answer = pipeline.guard(reply.statusCode, bodyTextOf(payload), state);
-    reply.removeHeader("content-length");
-    reply.code(answer.status).headers(answer.headers);
-    done(null, answer.body);
-  });
+  guardReplies(app, pipeline, (request) => stateIn(runtime, request));
 
   app.setNotFoundHandler((request, reply) => unrouted(runtime, request, reply));
   app.setErrorHandler((error, request, reply) => fail(runtime, error, request, reply));

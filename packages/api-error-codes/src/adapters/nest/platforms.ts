@@ -12,7 +12,7 @@ import { NodePort } from "../../pipeline/node/port.js";
 import { stateOf } from "../../pipeline/node/state.js";
 import { Pipeline } from "../../pipeline/pipeline.js";
 import { ExpressApi, type ExpressApiOptions } from "../express/index.js";
-import { bindPipeline, bodiesFromPipeline, send } from "../fastify/index.js";
+import { bindPipeline, bodiesFromPipeline, guardReplies, send } from "../fastify/index.js";
 
 /** The Express platform: the Express adapter, with bodies read by the routes' guard. */
 export function expressPipeline<P extends PrincipalFields>(
@@ -69,5 +69,7 @@ export function fastifyPipeline<P extends PrincipalFields>(
     if (entered.kind === "preflight") return send(reply, entered.answer);
     done();
   });
+  // A reply a handler writes itself (`@Res() reply`) is judged, as on the Express platform.
+  guardReplies(instance, pipeline, (request) => stateOf(request.raw));
   return pipeline;
 }
