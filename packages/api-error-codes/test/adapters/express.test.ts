@@ -1,10 +1,12 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import cors from "cors";
 import express, { type NextFunction, type Request, type Response } from "express";
+import { rateLimit } from "express-rate-limit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp as buildExample } from "../../examples/express.js";
 import { apiErrorCodes, protectServer } from "../../src/adapters/express/index.js";
-import { ApiError, parseErrorBody } from "../../src/index.js";
+import { ApiError, parseErrorBody, registerCode } from "../../src/index.js";
 import type { ErrorLogger } from "../../src/pipeline/port.js";
 import { expressSpecApp as buildScenarioApp, express4 } from "./builders.js";
 import { type Answer, check, overHttp, type Send } from "./harness.js";
@@ -438,6 +440,83 @@ describe("express adapter: never HTML", () => {
   it("no answer in this file was text/html", () => {
     expect(seen.length).toBeGreaterThan(100);
     for (const answer of seen) expect(answer.headers["content-type"] ?? "").not.toMatch(/html/);
+  });
+});
+
+describe("express adapter: middleware registered before apiErrorCodes(app) runs before the route decisions", () => {
+  const origin = { origin: "http://app.example" };
+  registerCode({ code: 100, name: "RATE_LIMITED", status: 429, message: "Too many requests" });
+
+  it.each([
+    ["express 5", express],
+    ["express 4", express4],
+  ] as const)(
+    "%s: 405, 501-free refusals and bad bodies carry cors()'s headers and count for the rate limiter",
+    async (_name, factory) => {
+      const app = factory();
+      app.use(cors({ origin: "http://app.example" }));
+      app.use(rateLimit({ windowMs: 60_000, limit: 4, standardHeaders: "draft-7", legacyHeaders: false }));
+      apiErrorCodes(app, { logger: false });
+      app.get("/items", (_req, res) => res.json([]));
+      app.post("/items", express.json(), (req, res) => res.status(201).json(req.body));
+      const running = await start(app);
+      try {
+        const wrongMethod = await running.send(request("DELETE", "/items", { headers: origin }));
+        expectError(wrongMethod, 405, 1);
+        expect(wrongMethod.headers.allow).toBe("GET, HEAD, OPTIONS, POST");
+        expect(wrongMethod.headers["access-control-allow-origin"]).toBe("http://app.example");
+        expect(wrongMethod.headers.ratelimit).toMatch(/remaining=3/);
+        const badBody = await running.send(
+          request("POST", "/items", {
+            headers: { ...origin, "content-type": "application/json" },
+            body: '{"name": "a", "name": "b"}',
+          }),
+        );
+        expectError(badBody, 400, 3);
+        expect(badBody.headers["access-control-allow-origin"]).toBe("http://app.example");
+        const unknown = await running.send(request("GET", "/nope", { headers: origin }));
+        expectError(unknown, 404, 10);
+        expect(unknown.headers["access-control-allow-origin"]).toBe("http://app.example");
+        // The fourth request of the window is the last the limiter lets through.
+        expect((await running.send(request("GET", "/items", { headers: origin }))).status).toBe(200);
+        const limited = await running.send(request("DELETE", "/items", { headers: origin }));
+        expect(limited.status).toBe(429);
+        expect(limited.headers["access-control-allow-origin"]).toBe("http://app.example");
+        expect(limited.headers["x-request-id"]).toBeTruthy();
+      } finally {
+        await stop(running);
+      }
+    },
+  );
+
+  it("express.json() registered before keeps its limit and verify; what it parsed is still checked", async () => {
+    const app = express();
+    app.use(
+      express.json({
+        limit: 64,
+        verify: (req, _res, buf) => Object.assign(req, { raw: buf.toString("utf8") }),
+      }),
+    );
+    apiErrorCodes(app, { logger: false });
+    app.post("/hooks", (req, res) =>
+      res.json({ raw: (req as Request & { raw?: string }).raw, body: req.body }),
+    );
+    const running = await start(app);
+    const post = (body: string) =>
+      running.send(request("POST", "/hooks", { headers: { "content-type": "application/json" }, body }));
+    try {
+      const signed = await post('{"event":"paid"}');
+      expect([signed.status, JSON.parse(signed.text)]).toStrictEqual([
+        200,
+        { raw: '{"event":"paid"}', body: { event: "paid" } },
+      ]);
+      expectError(await post(JSON.stringify({ event: "x".repeat(80) })), 413, 3);
+      const prototype = await post('{"__proto__":{"admin":true}}');
+      expectError(prototype, 400, 3);
+      expect(prototype.text).toContain("forbidden_key");
+    } finally {
+      await stop(running);
+    }
   });
 });
 

@@ -10,12 +10,13 @@ import { type Admitted, admit, unanswered } from "../../pipeline/front.js";
 import { type Guard, guardResponse } from "../../pipeline/node/guard.js";
 import { NodePort, tapRouteBody, writeAnswer } from "../../pipeline/node/port.js";
 import { type ProtectOption, type ProtectOptions, protectServer } from "../../pipeline/node/protect.js";
-import { checkRequest, passedOf, stateOf } from "../../pipeline/node/state.js";
+import { checkRequest, passedOf, type RequestState, stateOf } from "../../pipeline/node/state.js";
 import { claimApp } from "../../pipeline/options.js";
 import { Pipeline, type PipelineOptions } from "../../pipeline/pipeline.js";
 import { type Answer, isThenable, type Pass } from "../../pipeline/port.js";
 import type { RouteContract } from "../../pipeline/route.js";
 import type { ValidatedRequest } from "../../pipeline/types.js";
+import { requestId } from "../../response.js";
 import { PREPARED, scanRoutes, type Tagged } from "./routes.js";
 
 export { clientErrorResponse, type ProtectOptions, protectServer } from "../../pipeline/node/protect.js";
@@ -76,7 +77,11 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
     this.guard = (req, status, text, thrown) =>
       this.pipeline.guard(status, text, stateOf(req, (req as Req).originalUrl), thrown);
     this.scan = scanRoutes(this.pipeline, router, this.guard);
-    this.takeOver(internals, options.protect ?? {});
+    // Middleware the app registered before this call (beyond Express 4's own two) runs first: the
+    // route decisions are then a middleware after it. Otherwise they come before Express's dispatch.
+    const front = ((router as { stack?: unknown[] }).stack?.length ?? 0) > (internals.lazyrouter ? 2 : 0);
+    if (front) app.use(this.decide as RequestHandler);
+    this.takeOver(internals, options.protect ?? {}, front);
   }
 
   /**
@@ -135,25 +140,19 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
   }
 
   /**
-   * Replaces the app's dispatch rather than adding a first middleware: the table decides before
-   * anything the app registered, and Express's final handler (HTML pages) is never reached.
+   * Replaces the app's dispatch: the route decisions come first (unless middleware registered
+   * before `apiErrorCodes(app)` must run before them), and Express's final handler (HTML pages) is
+   * never reached, because every dispatch gets our callback.
    */
-  private takeOver(app: AppInternals, protect: ProtectOptions | false): void {
-    const { pipeline, scan, bodiesInRoutes } = this;
+  private takeOver(app: AppInternals, protect: ProtectOptions | false, front: boolean): void {
+    const scan = this.scan;
     app.handle = (req: Req, res: ServerResponse): void => {
       const port = new NodePort(req);
       const context = stateOf(req, req.originalUrl, port);
-      try {
-        if (scan.stale()) scan.sync();
-        const admitted = admit(pipeline, port, context, !bodiesInRoutes);
-        if (isThenable(admitted))
-          admitted.then(
-            (outcome) => this.onward(req, res, outcome),
-            (thrown: unknown) => writeAnswer(req, res, pipeline.fail(thrown, context)),
-          );
-        else this.onward(req, res, admitted);
-      } catch (thrown) {
-        writeAnswer(req, res, pipeline.fail(thrown, context));
+      if (!front) this.decide(req, res);
+      else {
+        context.requestId = requestId(port.header("x-request-id"));
+        this.run(req, res, context);
       }
     };
     const listen = app.listen;
@@ -164,28 +163,64 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
     };
   }
 
-  /** Gives the app a request {@link admit} let in; a path the table does not know may be served by middleware. */
-  private onward(req: Req, res: ServerResponse, admitted: Answer | Admitted<P>): void {
+  /** The app's dispatch of a request with its id, and the answer when the app gives none. */
+  private run(req: Req, res: ServerResponse, context: RequestState): void {
+    res.setHeader("X-Request-Id", context.requestId);
+    // Whatever the app sends for a status >= 400 is judged when it ends (a handler's HTML 500, a rate limiter's text 429).
+    guardResponse(req, res, this.guard, undefined);
+    this.dispatch(req, res, (error?: unknown) => {
+      const admitted = context.admitted;
+      const answer =
+        admitted !== undefined
+          ? unanswered(this.pipeline, admitted, context, error)
+          : error
+            ? this.pipeline.fail(error, context)
+            : this.pipeline.notFound(context);
+      writeAnswer(req, res, answer);
+    });
+  }
+
+  /**
+   * The route decisions ({@link admit}): before Express's dispatch, or as the middleware after what
+   * the app registered before `apiErrorCodes(app)` (CORS, a rate limiter), whose headers a 405 or
+   * 400 answer then carries.
+   */
+  private readonly decide = (req: Req, res: ServerResponse, next?: () => void): void => {
+    const context = stateOf(req);
+    try {
+      if (this.scan.stale()) this.scan.sync();
+      const admitted = admit(this.pipeline, context.port, context, !this.bodiesInRoutes);
+      if (isThenable(admitted))
+        admitted.then(
+          (outcome) => this.onward(req, res, outcome, next),
+          (thrown: unknown) => writeAnswer(req, res, this.pipeline.fail(thrown, context)),
+        );
+      else this.onward(req, res, admitted, next);
+    } catch (thrown) {
+      writeAnswer(req, res, this.pipeline.fail(thrown, context));
+    }
+  };
+
+  /** Writes the refusal {@link admit} decided, or lets the app go on with what it let in. */
+  private onward(req: Req, res: ServerResponse, admitted: Answer | Admitted<P>, next?: () => void): void {
     if (admitted.kind === "answer") {
       writeAnswer(req, res, admitted);
       return;
     }
-    res.setHeader("X-Request-Id", admitted.requestId);
-    // Whatever the app sends for a status >= 400 is judged when it ends (a handler's HTML 500, a rate limiter's text 429).
-    guardResponse(req, res, this.guard, undefined);
     const context = stateOf(req);
+    context.admitted = admitted as Admitted<PrincipalFields>;
     // An api.route() route reads the body itself, unless express.json() gets there first.
     if (admitted.kind === "routed") tapRouteBody(req, context.port, admitted.route, this.pipeline);
     // A JSON body checked by admit(), for express.json(): body-parser 2 skips a finished stream, 1 `_body`.
     else if (admitted.kind === "pass") Object.assign(req, { body: admitted.body, _body: true });
-    this.dispatch(req, res, (error?: unknown) =>
-      writeAnswer(req, res, unanswered(this.pipeline, admitted, context, error)),
-    );
+    if (next === undefined) this.run(req, res, context);
+    else next();
   }
 }
 
 /**
- * Makes an Express app keep the contract; call it right after `express()`, before the routes.
+ * Makes an Express app keep the contract; call it after `express()` and the middleware that must run
+ * before the route decisions (CORS, a rate limiter), before the routes.
  * @example
  * const app = express();
  * const api = apiErrorCodes(app, { auth: { lookup: findSession }, openapi: spec });

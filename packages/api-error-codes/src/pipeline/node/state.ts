@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { PrincipalFields } from "../auth.js";
+import type { Admitted } from "../front.js";
 import type { Pipeline } from "../pipeline.js";
 import { type Answer, type ErrorContext, isThenable, type Pass, type RequestPort } from "../port.js";
 import type { PreparedRoute } from "../route.js";
@@ -13,6 +14,8 @@ import { NodePort } from "./port.js";
 export interface RequestState extends ErrorContext {
   requestId: string;
   readonly port: NodePort;
+  /** What the first step let in ({@link admit}), for the answer when the app gives none. */
+  admitted?: Admitted<PrincipalFields>;
   /** What passed the route's contract. */
   passed?: Pass<PrincipalFields>;
   /** An answer the pipeline wrote itself: a guard on the way out lets it go. */
