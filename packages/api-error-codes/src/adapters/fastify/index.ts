@@ -193,9 +193,11 @@ function admit(runtime: Runtime, prepared: PreparedRoute, attachValidation: bool
   return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     const params = request.params as Record<string, string | undefined>;
     // find-my-way matches `/items/` to `/items/:id` with an empty id; the table has no such route.
-    if (Object.keys(params).some((name) => params[name] === "" && name !== "*")) {
-      unrouted(runtime, request, reply);
-      return;
+    for (const name in params) {
+      if (params[name] === "" && name !== "*") {
+        unrouted(runtime, request, reply);
+        return;
+      }
     }
     const outcome = checkRequest(runtime.pipeline, request.raw, prepared, params);
     const decide = (result: Answer | Pass<PrincipalFields>): void => {
