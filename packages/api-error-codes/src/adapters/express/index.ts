@@ -1,7 +1,8 @@
 /**
  * The contract on Express 4 and 5. One call after `express()` takes over the app's dispatch: 405 /
- * OPTIONS / 501 are answered from the route table before any middleware runs, a path nobody serves
- * ends in 404 / 10, and every error (thrown, rejected, `next(err)`) in the contract's JSON answer.
+ * OPTIONS / 501 are answered from the route table before the middleware registered after the call
+ * runs, a path nobody serves ends in 404 / 10, and every error (thrown, rejected, `next(err)`) in the
+ * contract's JSON answer.
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Express, NextFunction, Request, RequestHandler, Response } from "express";
