@@ -1,6 +1,8 @@
 // Logging and observing errors: the adapter's `logger` gets one entry per error answer.
+// #region imports
 import { ApiError } from "api-error-codes";
 import { createApi } from "api-error-codes/node";
+// #endregion
 
 /** What the example's logger keeps; a real one forwards to pino, a metrics client, a tracer. */
 export const seen: { level: "info" | "error"; entry: Record<string, unknown>; message: string }[] = [];

@@ -1,8 +1,11 @@
 // Validation: one route contract per route, with JSON Schema (ajv), TypeBox or zod for each part.
+// #region imports
 import { Type } from "@sinclair/typebox";
 import { Ajv } from "ajv";
 import { createApi } from "api-error-codes/node";
 import { z } from "zod";
+
+// #endregion
 
 // #region json-schema
 // JSON Schema, compiled by ajv. Write it `as const` and the handler's `body` is typed from it.
