@@ -43,18 +43,18 @@ export function admit<P extends PrincipalFields>(
 }
 
 /**
- * The answer when the app ended an admitted request without one: for `error` (falsy is none, as
- * `next(err)` callbacks and finalhandler read it), else the preflight's answer the app's CORS
- * middleware left alone, else 404.
+ * The answer when the app ended a request without one: for `error` (falsy is none, as `next(err)`
+ * callbacks and finalhandler read it), else the preflight's answer the app's CORS middleware left
+ * alone, else 404. `admitted` is `undefined` when middleware before the first step ended the request.
  * @example
  * dispatch(req, res, (error) => write(unanswered(pipeline, admitted, context, error)));
  */
 export function unanswered<P extends PrincipalFields>(
   pipeline: Pipeline<P>,
-  admitted: Admitted<P>,
+  admitted: Admitted<P> | undefined,
   context: ErrorContext,
   error?: unknown,
 ): Answer {
   if (error) return pipeline.fail(error, context);
-  return admitted.kind === "preflight" ? admitted.answer : pipeline.notFound(context);
+  return admitted?.kind === "preflight" ? admitted.answer : pipeline.notFound(context);
 }

@@ -169,16 +169,9 @@ export class ExpressApi<P extends PrincipalFields = Principal> {
     res.setHeader("X-Request-Id", context.requestId);
     // Whatever the app sends for a status >= 400 is judged when it ends (a handler's HTML 500, a rate limiter's text 429).
     guardResponse(req, res, this.guard, undefined);
-    this.dispatch(req, res, (error?: unknown) => {
-      const admitted = context.admitted;
-      const answer =
-        admitted !== undefined
-          ? unanswered(this.pipeline, admitted, context, error)
-          : error
-            ? this.pipeline.fail(error, context)
-            : this.pipeline.notFound(context);
-      writeAnswer(req, res, answer);
-    });
+    this.dispatch(req, res, (error?: unknown) =>
+      writeAnswer(req, res, unanswered(this.pipeline, context.admitted, context, error)),
+    );
   }
 
   /**

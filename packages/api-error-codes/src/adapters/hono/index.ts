@@ -26,7 +26,7 @@ import { StackScan } from "../../pipeline/stacks.js";
 import { readLimited } from "../../pipeline/web/body.js";
 import { bridgeError, type NodeBindings, stampRequestId } from "../../pipeline/web/bridge.js";
 import { enteredOf, type FetchLike, frontDoor } from "../../pipeline/web/front.js";
-import { guarded, replacing } from "../../pipeline/web/guard.js";
+import { bodyText, replacing } from "../../pipeline/web/guard.js";
 import { targetOf, toResponse, WebPort } from "../../pipeline/web/port.js";
 import { requestId } from "../../response.js";
 import type { HonoApiOptions, RouteMiddleware } from "./types.js";
@@ -274,11 +274,10 @@ export class HonoApi<P extends PrincipalFields = Principal> {
   }
 
   private async guard(c: Context, res: Response): Promise<undefined> {
+    const text = await bodyText(res);
     // c.error: what an onError turned into this response.
-    const response = await guarded(this.pipeline, res, this.contextOf(c), c.error);
-    ANSWERS.add(response);
-    c.res = undefined; // else Hono copies the replaced response's headers over the answer's own
-    c.res = response;
+    const answer = this.pipeline.guard(res.status, text, this.contextOf(c), c.error);
+    c.res = settle(c, answerResponse(answer, c.req.method));
     return undefined;
   }
 
